@@ -1,0 +1,1 @@
+"""Readers that turn each kind of input into :mod:`rivalgraph.records`."""
