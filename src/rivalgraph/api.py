@@ -120,7 +120,8 @@ class RivalGraph:
         names = {str(r[0]): str(r[1]) for r in res.rows if r[1] is not None}
         for i in entity_cols:
             col = result.variables[i]
-            df.insert(df.columns.get_loc(col) + 1, f"{col}_label", df[col].map(lambda v: names.get(v)))
+            name = f"{col}_label" if f"{col}_label" not in df.columns else f"{col}_label_{lang}"
+            df.insert(df.columns.get_loc(col) + 1, name, df[col].map(lambda v: names.get(v)))
         return df
 
     # -- entities ------------------------------------------------------
