@@ -66,8 +66,8 @@ def render_site(data: GraphData, *, build_date: str) -> dict[str, str]:
 def build_views(graph, out_dir: Path) -> list[Path]:
     """Write every view and page and ``index.html`` into ``out_dir``; returns the files written.
 
-    Files are written beside their final name and renamed into place; views of
-    an earlier build that this one no longer makes (ego pages) are removed.
+    Each file is written beside its final name and renamed into place, so a
+    browser never sees half a page.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -79,9 +79,6 @@ def build_views(graph, out_dir: Path) -> list[Path]:
         tmp.write_text(site[name], encoding="utf-8")
         os.replace(tmp, target)
         written.append(target)
-    for stale in out_dir.glob("ego-*.html"):
-        if stale.name not in site:
-            stale.unlink()
     return written
 
 
