@@ -15,8 +15,59 @@ import numpy as np
 SPACING = 40.0
 
 
+def component_layout(node_ids: list[str], pairs: list[tuple[str, str]], **options) -> dict[str, tuple[float, float]]:
+    """Force layout for the largest connected part; every other component laid out on its own and
+    packed in rows below it.
+
+    Without this, small components drift far from the rest and the first
+    picture is mostly empty screen.
+    """
+    parent = {n: n for n in node_ids}
+
+    def root(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        if a in parent and b in parent:
+            parent[root(a)] = root(b)
+    members: dict[str, list[str]] = defaultdict(list)
+    for n in node_ids:
+        members[root(n)].append(n)
+    comps = sorted(members.values(), key=lambda c: (-len(c), c[0]))
+    pos = force_layout(comps[0], pairs, **options) if comps else {}
+    if len(comps) > 1:
+        xs = [p[0] for p in pos.values()]
+        ys = [p[1] for p in pos.values()]
+        left, right = min(xs), max(max(xs), min(xs) + SPACING * 20)
+        x, y, row_height = left, max(ys) + SPACING * 3, 0.0
+        by_comp_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for a, b in pairs:
+            if a in parent and b in parent:
+                by_comp_pairs[root(a)].append((a, b))
+        for comp in comps[1:]:
+            if len(comp) <= 3:  # a dot, a pair, a short chain: a row
+                local = {nid: (i * SPACING, 0.0) for i, nid in enumerate(comp)}
+            else:
+                local = force_layout(comp, by_comp_pairs[root(comp[0])], iterations=30, seed=len(comp))
+            cx = [p[0] for p in local.values()]
+            cy = [p[1] for p in local.values()]
+            w = max(cx) - min(cx) + SPACING * 1.5
+            h = max(cy) - min(cy) + SPACING * 1.5
+            if x + w > right and x > left:
+                x, y, row_height = left, y + row_height, 0.0
+            for nid, (px, py) in local.items():
+                pos[nid] = (round(x + px - min(cx), 1), round(y + py - min(cy), 1))
+            x += w
+            row_height = max(row_height, h)
+    return pos
+
+
 def force_layout(node_ids: list[str], pairs: list[tuple[str, str]], *, iterations: int = 60,
-                 samples: int = 12, seed: int = 7) -> dict[str, tuple[float, float]]:
+                 samples: int = 12, seed: int = 7,
+                 repulsion: float = 1.0, gravity: float = 0.05) -> dict[str, tuple[float, float]]:
     n = len(node_ids)
     if n == 0:
         return {}
@@ -25,7 +76,7 @@ def force_layout(node_ids: list[str], pairs: list[tuple[str, str]], *, iteration
                      dtype=np.int64).reshape(-1, 2)
     rng = np.random.default_rng(seed)
     scale = SPACING * np.sqrt(n)
-    pos = rng.uniform(-scale, scale, size=(n, 2))
+    pos = rng.uniform(-scale, scale, size=(n, 2)) / 2
     k = SPACING
     m = max(1, min(samples, n - 1))
     temperature = scale / 4
@@ -35,14 +86,14 @@ def force_layout(node_ids: list[str], pairs: list[tuple[str, str]], *, iteration
             partners = rng.integers(0, n, size=(n, m))
             delta = pos[:, None, :] - pos[partners]
             d2 = np.einsum("ijk,ijk->ij", delta, delta) + 1.0
-            disp += ((k * k / d2)[..., None] * delta).sum(axis=1) * ((n - 1) / m) * 0.05
+            disp += ((k * k / d2)[..., None] * delta).sum(axis=1) * ((n - 1) / m) * repulsion
         if len(edges):
             delta = pos[edges[:, 0]] - pos[edges[:, 1]]
             dist = np.sqrt(np.einsum("ij,ij->i", delta, delta)) + 1e-6
             force = (dist / k)[:, None] * delta
             np.add.at(disp, edges[:, 0], -force)
             np.add.at(disp, edges[:, 1], force)
-        disp -= pos * 0.02  # gravity
+        disp -= pos * gravity
         length = np.sqrt(np.einsum("ij,ij->i", disp, disp)) + 1e-9
         pos += disp / length[:, None] * np.minimum(length, temperature)[:, None]
         temperature *= 0.94

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .graphs import GraphView, node_size
-from .layout import force_layout, layered_layout
+from .layout import component_layout, layered_layout
 
 #: Colour and vis-network shape of each entity group (legend, filter and nodes).
 STYLES: dict[str, tuple[str, str]] = {
@@ -91,7 +91,7 @@ def positions(view: GraphView) -> dict[str, tuple[float, float]]:
     if view.hierarchical:
         return layered_layout({n.id: n.level or 0 for n in view.nodes}, pairs, {n.id: n.degree for n in view.nodes})
     if view.needs_python_layout:
-        return force_layout([n.id for n in view.nodes], pairs)
+        return component_layout([n.id for n in view.nodes], pairs)
     return {}
 
 
