@@ -74,7 +74,7 @@ def main() -> None:
     rows = []
     for n in SIZES:
         repeat = 3 if n < 10000 else 1
-        model_s, total_s, html, nodes, edges = generate(n, repeat)
+        model_s, total_s, html, nodes, edges = generate(n, 3)
         path = OUT / f"overview-{n}.html"
         path.write_text(html, encoding="utf-8")
         stable_s, search_s, filter_s, _ = in_browser(path, repeat)
@@ -88,7 +88,8 @@ def main() -> None:
         "Written by `benchmarks/views_benchmark.py` (run: `PYTHONPATH=src python3 benchmarks/views_benchmark.py`).",
         "Synthetic landscapes, overview drawn uncapped; headless Debian Chromium over `file://`, network blocked.",
         "Up to 1,000 nodes vis-network lays the graph out (forceAtlas2, then physics off); above that the layout",
-        "is computed in Python (numpy) and physics stays off. Medians of 3 runs (1 run at 10,000 nodes).",
+        "is computed in Python (numpy) and physics stays off. Generation: median of 3 runs; browser: median of 3",
+        "runs (1 run at 10,000 nodes).",
         "",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, shared with other jobs (numbers are noisy).",
         "",

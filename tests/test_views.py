@@ -181,6 +181,12 @@ def test_hostile_values_are_present_as_escaped_text(site):
     assert vendor["label"] == PAYLOADS[0] + "\n" + PAYLOADS[1]  # canvas text, shown as is
 
 
+def test_nodes_link_to_their_ego_pages(site):
+    nodes = {n["id"]: n for n in payload_of(site["overview.html"])["nodes"]}
+    assert nodes["BuyerCo"]["href"] == "ego-BuyerCo.html" and "ego-BuyerCo.html" in site
+    assert "href" not in {n["id"]: n for n in payload_of(site["ego-BuyerCo.html"])["nodes"]}["BuyerCo"]
+
+
 def test_index_links_every_file(site):
     hrefs = {a["href"] for t, a in parse(site["index.html"]).tags if t == "a"}
     assert set(site) == hrefs

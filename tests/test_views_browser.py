@@ -147,9 +147,7 @@ def test_type_and_source_filters_hide_what_they_should(browser, site_dir):
 def test_hostile_tooltip_and_details_stay_text(browser, site_dir):
     visit = Visit(browser, site_dir / "overview.html")
     wait_stable(visit)
-    box = visit.js("""(() => { const n = rivalgraphView.network; const p = n.getPositions(['Vendor-X'])['Vendor-X'];
-                       const d = n.canvasToDOM(p); const r = document.querySelector('#network').getBoundingClientRect();
-                       return {x: r.left + d.x, y: r.top + d.y}; })()""")
+    box = node_on_screen(visit, "Vendor-X")
     visit.page.mouse.move(box["x"], box["y"])
     visit.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
     tip = visit.page.locator("div.vis-tooltip")
@@ -159,6 +157,24 @@ def test_hostile_tooltip_and_details_stay_text(browser, site_dir):
     assert "</script><script>" in visit.page.inner_text("#details-text")
     visit.page.wait_for_timeout(200)
     visit.check_clean("tooltip.html")
+
+
+def node_on_screen(visit: Visit, node: str) -> dict:
+    return visit.js(f"""(() => {{ const n = rivalgraphView.network; const p = n.getPositions([{json.dumps(node)}])[{json.dumps(node)}];
+                       const d = n.canvasToDOM(p); const r = document.querySelector('#network').getBoundingClientRect();
+                       return {{x: r.left + d.x, y: r.top + d.y}}; }})()""")
+
+
+def test_double_click_opens_the_ego_page(browser, site_dir):
+    visit = Visit(browser, site_dir / "overview.html")
+    wait_stable(visit)
+    box = node_on_screen(visit, "BuyerCo")
+    with visit.page.expect_navigation():
+        visit.page.mouse.dblclick(box["x"], box["y"])
+    assert visit.page.url.endswith("/ego-BuyerCo.html")
+    wait_stable(visit)
+    assert visit.js("rivalgraphView.selected()") == ["BuyerCo"]
+    visit.check_clean("double-click.html")
 
 
 @pytest.mark.parametrize("name", PAGES)

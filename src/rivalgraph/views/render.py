@@ -95,8 +95,8 @@ def positions(view: GraphView) -> dict[str, tuple[float, float]]:
     return {}
 
 
-def graph_payload(view: GraphView) -> dict:
-    """The data the page's script reads (plain values only)."""
+def graph_payload(view: GraphView, node_pages: dict[str, str] | None = None) -> dict:
+    """The data the page's script reads (plain values only); ``node_pages``: id -> page to open on double-click."""
     pos = positions(view)
     nodes = []
     for n in view.nodes:
@@ -104,6 +104,8 @@ def graph_payload(view: GraphView) -> dict:
                 "names": n.names, "sources": n.sources}
         if n.id in pos:
             item["x"], item["y"] = pos[n.id]
+        if node_pages and n.id in node_pages and n.id != view.focus:
+            item["href"] = node_pages[n.id]
         nodes.append(item)
     edges = [{"id": e.id, "from": e.source, "to": e.target, "label": e.label, "title": e.title,
               "sources": e.sources} for e in view.edges]
@@ -112,10 +114,11 @@ def graph_payload(view: GraphView) -> dict:
             "large": len(view.nodes) > 1000}
 
 
-def graph_html(view: GraphView, *, nav: list[tuple[str, str]] | None = None) -> str:
+def graph_html(view: GraphView, *, nav: list[tuple[str, str]] | None = None,
+               node_pages: dict[str, str] | None = None) -> str:
     """One self-contained HTML page for a graph view."""
     return environment().get_template("graph.html.j2").render(
-        view=view, nav=nav or [], data=script_json(graph_payload(view)), vis_js=Markup(vis_network_js()),
+        view=view, nav=nav or [], data=script_json(graph_payload(view, node_pages)), vis_js=Markup(vis_network_js()),
         graph_js=Markup(_static("graph.js")))
 
 

@@ -43,10 +43,16 @@ def render_site(data: GraphData, *, build_date: str) -> dict[str, str]:
     """Every view and page of the site, by file name (pure: no queries, no files)."""
     links = graphs.folded_links(data)
     menu = nav()
+    top = graphs.top_entities(data, links, EGO_PAGES)
+    pages_of = {e.id: ego_file(e.id) for e in top}  # double-click a node to open its ego page
+
+    def draw(view):
+        return render.graph_html(view, nav=menu, node_pages=pages_of)
+
     out = {
-        "overview.html": render.graph_html(graphs.overview(data, links), nav=menu),
-        "supply-chain.html": render.graph_html(graphs.supply_chain(data, links), nav=menu),
-        "models.html": render.graph_html(graphs.models(data, links), nav=menu),
+        "overview.html": draw(graphs.overview(data, links)),
+        "supply-chain.html": draw(graphs.supply_chain(data, links)),
+        "models.html": draw(graphs.models(data, links)),
         "leaderboard.html": render.page_html("leaderboard.html.j2", nav=menu, title="Leaderboard",
                                              board=pages.leaderboard(data)),
         "compute.html": render.page_html("compute.html.j2", nav=menu, title="Compute over time",
@@ -54,9 +60,9 @@ def render_site(data: GraphData, *, build_date: str) -> dict[str, str]:
         "timeline.html": render.page_html("timeline.html.j2", nav=menu, title="Timeline", items=pages.timeline(data)),
     }
     egos = []
-    for e in graphs.top_entities(data, links, EGO_PAGES):
-        name = ego_file(e.id)
-        out[name] = render.graph_html(graphs.ego(data, e.id, 2, links), nav=menu)
+    for e in top:
+        name = pages_of[e.id]
+        out[name] = draw(graphs.ego(data, e.id, 2, links))
         egos.append((name, e.display()))
     index = pages.index_page(data, build_date, VIEWS, PAGES, egos)
     out["index.html"] = render.page_html("index.html.j2", nav=menu, title="rivalgraph views", page=index)

@@ -73,6 +73,11 @@
     else if (params.edges.length) { showDetails(edges.get(params.edges[0]).title); }
   });
 
+  network.on("doubleClick", function (params) {
+    var n = params.nodes.length ? byId[params.nodes[0]] : null;
+    if (n && n.href && /^[A-Za-z0-9._-]+\.html$/.test(n.href)) { window.location.href = n.href; }
+  });
+
   // -- filters ---------------------------------------------------------------
   var hiddenGroups = {};
   var hiddenSources = {};
