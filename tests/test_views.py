@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -241,3 +243,40 @@ def test_cli_build_and_view(tmp_path, monkeypatch):
     assert (out / "query-chip-orders.html").is_file()
     result = runner.invoke(main, ["view", "Nobody", "--project", str(project.root)])
     assert result.exit_code != 0 and "Nobody" in result.output
+
+
+# -- the real graph -----------------------------------------------------------------
+
+def test_views_of_the_real_graph(real_graph):
+    data = load_graph_data(real_graph)
+    supply = graphs.supply_chain(data)
+    ordered = {(e.source, e.target): e for e in supply.edges}
+    assert ordered[("A800", "Baidu")].label == "ordered 100,000 in all (2023)"
+    assert ordered[("NVIDIA", "A800")]
+    gpus = {m.title: m for m in pages.compute_over_time(data)}["GPU count"].series
+    sensetime = [s for s in gpus if s.key == "SenseTime"][0]
+    assert [(p.date, p.value) for p in sensetime.points] == [("2023-03-31", 27000.0), ("2023-06-30", 30000.0)]
+    board = pages.leaderboard(data)
+    assert [r.model for r in board.rows] == ["InternLM-123B"] and board.rows[0].rank[0].text == "#2"
+    assert {i.subject for i in pages.timeline(data)} >= {"SenseChat 1.0 / 商量1.0", "InternLM / 书生·浦语"}
+    models = {n.id for n in graphs.models(data).nodes}
+    assert {"InternLM-123B", "GPT-3.5-turbo", "MMLU", "SenseTime"} <= models
+
+
+# -- golden pages (regenerate: RIVALGRAPH_REGOLD=1 pytest tests/test_views.py -k golden) ---------
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "views"
+ACTUAL = Path(__file__).resolve().parent / "out" / "views"
+
+
+@pytest.mark.parametrize("name", ["index.html", "leaderboard.html", "compute.html", "timeline.html"])
+def test_golden_pages(site, name):
+    actual = site[name]
+    if os.environ.get("RIVALGRAPH_REGOLD"):
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        (GOLDEN / name).write_text(actual, encoding="utf-8")
+    expected_text = (GOLDEN / name).read_text(encoding="utf-8")
+    if actual != expected_text:
+        ACTUAL.mkdir(parents=True, exist_ok=True)
+        (ACTUAL / name).write_text(actual, encoding="utf-8")
+    assert actual == expected_text, f"{name} differs from tests/golden/views/{name}; see tests/out/views/{name}"

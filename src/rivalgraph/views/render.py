@@ -174,6 +174,9 @@ def line_chart(metric, *, width: int = 880, height: int = 320) -> dict:
 
     years = range(_date.fromordinal(d0).year, _date.fromordinal(d1).year + 2)
     xticks = [(x(f"{yr}-01-01"), str(yr)) for yr in years if d0 <= _date(yr, 1, 1).toordinal() <= d1]
+    if len(xticks) < 2:  # less than two years: label the first and last reported dates
+        dates = sorted({d for d, _ in pts})
+        xticks = [(x(d), d) for d in dict.fromkeys((dates[0], dates[-1]))] if dates else []
     series = []
     for i, s in enumerate(metric.series):
         points = [{"x": x(p.date), "y": y(p.value), "date": p.date, "value": number_text(str(p.value)),

@@ -82,6 +82,7 @@
   var hiddenGroups = {};
   var hiddenSources = {};
   var visibleNodes = {};
+  var visibleEdges = {};
   function sourcesHidden(list) {
     if (!list.length) { return false; }
     for (var i = 0; i < list.length; i++) { if (!hiddenSources[list[i]]) { return false; } }
@@ -89,16 +90,17 @@
   }
   function applyFilters() {
     var nodeUpdates = [], edgeUpdates = [], nv = 0, ev = 0;
-    data.nodes.forEach(function (n) {
+    data.nodes.forEach(function (n) {  // only what changes goes to vis-network
       var v = !hiddenGroups[n.group] && !sourcesHidden(n.sources);
+      if (v !== visibleNodes[n.id]) { nodeUpdates.push({ id: n.id, hidden: !v }); }
       visibleNodes[n.id] = v;
       if (v) { nv++; }
-      nodeUpdates.push({ id: n.id, hidden: !v });
     });
     data.edges.forEach(function (e) {
       var v = visibleNodes[e.from] && visibleNodes[e.to] && !sourcesHidden(e.sources);
+      if (v !== visibleEdges[e.id]) { edgeUpdates.push({ id: e.id, hidden: !v }); }
+      visibleEdges[e.id] = v;
       if (v) { ev++; }
-      edgeUpdates.push({ id: e.id, hidden: !v });
     });
     nodes.update(nodeUpdates);
     edges.update(edgeUpdates);
@@ -123,6 +125,7 @@
     el.textContent = "(" + (groupCounts[el.getAttribute("data-count-group")] || 0) + ")";
   });
   data.nodes.forEach(function (n) { visibleNodes[n.id] = true; });
+  data.edges.forEach(function (e) { visibleEdges[e.id] = true; });
   state.visibleNodes = data.nodes.length;
   state.visibleEdges = data.edges.length;
   document.getElementById("counts").textContent = data.nodes.length + " nodes, " + data.edges.length + " edges.";
