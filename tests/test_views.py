@@ -215,6 +215,18 @@ def test_large_overview_is_capped_and_laid_out_in_python():
     assert payload["physics"] is False and all("x" in n for n in payload["nodes"])
 
 
+def test_leaderboard_is_capped_when_large(data):
+    board = pages.leaderboard(data, max_benchmarks=1, max_models=1)
+    assert len(board.benchmarks) == 1 and len(board.rows) == 1
+    assert board.note == "Showing the 1 most used of 2 benchmarks and the first 1 of 2 models."
+
+
+def test_an_empty_view_still_renders(data):
+    empty = graphs.make_view(data, "empty", "Empty", "Nothing.", [], [])
+    payload = graph_payload(empty)
+    assert payload["nodes"] == [] and payload["physics"] is False
+
+
 def test_small_graph_settles_in_the_browser():
     payload = graph_payload(graphs.overview(synthetic_data(200)))
     assert payload["physics"] is True and not any("x" in n for n in payload["nodes"])

@@ -45,9 +45,10 @@ class LeaderRow:
 class Leaderboard:
     benchmarks: list[tuple[str, str]]  # (id, label)
     rows: list[LeaderRow]
+    note: str = ""
 
 
-def leaderboard(data: GraphData) -> Leaderboard:
+def leaderboard(data: GraphData, max_benchmarks: int = 40, max_models: int = 500) -> Leaderboard:
     """Models x benchmarks: a score (or 'evaluated') per cell, each with its source."""
     ents = data.entities
     by_subject = data.edges_by_subject()
@@ -76,6 +77,13 @@ def leaderboard(data: GraphData) -> Leaderboard:
                     cells[(m.object, b.object)] += [cite(s, data) for s in scores]
                 else:
                     cells[(m.object, b.object)].append(cite(b, data, "evaluated"))
+    notes = []
+    if len(benchmarks) > max_benchmarks:  # keep the benchmarks most models were evaluated on
+        used = defaultdict(int)
+        for _, b in cells:
+            used[b] += 1
+        notes.append(f"the {max_benchmarks} most used of {len(benchmarks)} benchmarks")
+        benchmarks = set(sorted(benchmarks, key=lambda b: (-used[b], b))[:max_benchmarks])
     bench = sorted(benchmarks, key=lambda b: (ents[b].label.lower(), b))
     for b in bench:  # mark the best score of each column
         scored = [c for (m, bb), cs in cells.items() if bb == b for c in cs if c.number is not None]
@@ -96,7 +104,11 @@ def leaderboard(data: GraphData) -> Leaderboard:
                               ", ".join(sorted(ents[x].display() for x in compared[m] if x in ents)), len(nums)))
     rows.sort(key=lambda r: (-r.scored, min((c.number for c in r.rank if c.number is not None), default=1e9),
                              r.label.lower()))
-    return Leaderboard([(b, ents[b].display()) for b in bench], rows)
+    if len(rows) > max_models:
+        notes.append(f"the first {max_models} of {len(rows)} models")
+        rows = rows[:max_models]
+    note = ("Showing " + " and ".join(notes) + ".") if notes else ""
+    return Leaderboard([(b, ents[b].display()) for b in bench], rows, note)
 
 
 # -- compute over time ------------------------------------------------------------

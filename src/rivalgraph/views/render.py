@@ -110,7 +110,8 @@ def graph_payload(view: GraphView, node_pages: dict[str, str] | None = None) -> 
     edges = [{"id": e.id, "from": e.source, "to": e.target, "label": e.label, "title": e.title,
               "sources": e.sources} for e in view.edges]
     groups = {k: {"color": c, "shape": s} for k, (c, s) in STYLES.items()}
-    return {"nodes": nodes, "edges": edges, "groups": groups, "physics": not pos, "focus": view.focus,
+    return {"nodes": nodes, "edges": edges, "groups": groups, "physics": bool(nodes) and not view.needs_python_layout,
+            "focus": view.focus,
             "large": len(view.nodes) > 1000}
 
 

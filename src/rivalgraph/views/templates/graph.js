@@ -51,7 +51,7 @@
     state.stable = true;
     state.stableAt = performance.now();
     var loading = document.getElementById("loading");
-    if (loading) { loading.remove(); }
+    if (loading && data.nodes.length) { loading.remove(); }
     document.body.setAttribute("data-stable", "1");
   }
   if (data.physics) {
