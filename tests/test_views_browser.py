@@ -192,5 +192,6 @@ def test_page_opens_offline_and_shows_its_content(browser, site_dir, name):
         assert visit.page.locator("svg.chart circle").count() >= 4
     else:
         assert visit.page.locator("li.event").count() == 1
+        assert visit.page.locator("svg.chart circle.mark").count() == 1
     assert visit.page.locator("img").count() == 0
     visit.check_clean(name)

@@ -187,3 +187,32 @@ def line_chart(metric, *, width: int = 880, height: int = 320) -> dict:
     return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
             "bottom": height - bottom, "yticks": [(y(t), number_text(str(t))) for t in ticks], "xticks": xticks,
             "series": series}
+
+
+def timeline_strip(items, *, width: int = 880, height: int = 90) -> dict:
+    """Coordinates of a time axis with one marker per event (stacked when they share a date)."""
+    from datetime import date as _date
+
+    left, right, axis = 30, 20, 60
+    if not items:
+        return {"width": width, "height": height, "marks": [], "ticks": [], "axis": axis, "left": left,
+                "right": width - right}
+    days = [_day(i.date if len(i.date) == 10 else (i.date + "-01-01")[:10]) for i in items]
+    d0, d1 = min(days), max(days)
+    if d0 == d1:
+        d0, d1 = d0 - 180, d1 + 180
+
+    def x(day):
+        return round(left + (day - d0) / (d1 - d0) * (width - left - right), 1)
+
+    stack: dict[float, int] = {}
+    marks = []
+    for item, day in zip(items, days):
+        px = x(day)
+        level = stack.get(px, 0)
+        stack[px] = level + 1
+        marks.append({"x": px, "y": axis - 10 - min(level, 3) * 12, "color": STYLES[item.group][0], "item": item})
+    years = range(_date.fromordinal(d0).year, _date.fromordinal(d1).year + 2)
+    ticks = [(x(_date(y, 1, 1).toordinal()), str(y)) for y in years if d0 <= _date(y, 1, 1).toordinal() <= d1]
+    return {"width": width, "height": height, "marks": marks, "ticks": ticks, "axis": axis, "left": left,
+            "right": width - right}

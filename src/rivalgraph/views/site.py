@@ -45,6 +45,7 @@ def render_site(data: GraphData, *, build_date: str) -> dict[str, str]:
     menu = nav()
     top = graphs.top_entities(data, links, EGO_PAGES)
     pages_of = {e.id: ego_file(e.id) for e in top}  # double-click a node to open its ego page
+    events = pages.timeline(data)
 
     def draw(view):
         return render.graph_html(view, nav=menu, node_pages=pages_of)
@@ -57,7 +58,8 @@ def render_site(data: GraphData, *, build_date: str) -> dict[str, str]:
                                              board=pages.leaderboard(data)),
         "compute.html": render.page_html("compute.html.j2", nav=menu, title="Compute over time",
                                          charts=[(m, render.line_chart(m)) for m in pages.compute_over_time(data)]),
-        "timeline.html": render.page_html("timeline.html.j2", nav=menu, title="Timeline", items=pages.timeline(data)),
+        "timeline.html": render.page_html("timeline.html.j2", nav=menu, title="Timeline", items=events,
+                                          strip=render.timeline_strip(events)),
     }
     egos = []
     for e in top:
