@@ -126,6 +126,12 @@ def test_ego_by_zh_label_and_hops(views_graph):
     assert {"NVIDIA", "China", "Vendor-X"} <= {n["id"] for n in two["nodes"]}
 
 
+def test_ego_of_an_order_shows_its_parts(views_graph):
+    order = payload_of(ego_view_html(views_graph, "order-1", hops=1))
+    assert {n["id"] for n in order["nodes"]} == {"order-1", "BuyerCo", "NVIDIA", "A800"}
+    assert {e["label"] for e in order["edges"]} == {"buyer", "supplier", "ordered chip", "manufacturer"}
+
+
 def test_ego_of_unknown_entity_is_an_error(views_graph):
     with pytest.raises(UnknownEntity):
         ego_view_html(views_graph, "No Such Company")
@@ -253,6 +259,12 @@ def test_cli_build_and_view(tmp_path, monkeypatch):
                                   "--project", str(project.root)])
     assert result.exit_code == 0, result.output
     assert (out / "query-chip-orders.html").is_file()
+    rq = tmp_path / "developers.rq"
+    rq.write_text("# title: developers\nPREFIX rg: <https://rivalgraph.dev/ontology#>\n"
+                  "CONSTRUCT { ?m rg:developer ?o } WHERE { ?m rg:developer ?o }\n", encoding="utf-8")
+    result = runner.invoke(main, ["view", "--query", str(rq), "--out", str(out), "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    assert len(payload_of((out / "query-developers.html").read_text(encoding="utf-8"))["edges"]) == 2
     result = runner.invoke(main, ["view", "Nobody", "--project", str(project.root)])
     assert result.exit_code != 0 and "Nobody" in result.output
 
