@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from rivalgraph.views import query_view_html
 from rivalgraph.views.data import load_graph_data
 from rivalgraph.views.site import render_site
 
@@ -23,7 +24,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parent / "out" / "screenshots"
-GRAPH_VIEWS = ["overview.html", "supply-chain.html", "models.html", "ego-BuyerCo.html", "ego-Vendor-X.html"]
+GRAPH_VIEWS = ["overview.html", "supply-chain.html", "models.html", "ego-BuyerCo.html", "ego-Vendor-X.html",
+               "query.html"]
 PAGES = ["index.html", "leaderboard.html", "compute.html", "timeline.html"]
 
 
@@ -32,6 +34,8 @@ def site_dir(views_graph, tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     for name, html in render_site(load_graph_data(views_graph), build_date="2024-01-01").items():
         (folder / name).write_text(html, encoding="utf-8")
+    construct = "CONSTRUCT { ?m rg:developer ?o } WHERE { ?m rg:developer ?o }"
+    (folder / "query.html").write_text(query_view_html(views_graph, construct), encoding="utf-8")
     return folder
 
 
