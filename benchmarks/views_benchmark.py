@@ -14,6 +14,7 @@ of navigation until the layout has settled and the first frame is drawn.
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import sys
@@ -91,7 +92,8 @@ def main() -> None:
         "is computed in Python (numpy) and physics stays off. Generation: median of 3 runs; browser: median of 3",
         "runs (1 run at 10,000 nodes).",
         "",
-        f"Machine: {platform.machine()}, Python {platform.python_version()}, shared with other jobs (numbers are noisy).",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
+        f"{os.getloadavg()[0]:.1f} when it finished (shared with other jobs: the numbers are noisy).",
         "",
         "| nodes | edges | view-model (s) | generate incl. layout + HTML (s) | HTML size (MB) | time to stable in browser (s) | search (ms) | type filter (ms) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
