@@ -10,7 +10,7 @@ import datetime as _dt
 import os
 from pathlib import Path
 
-from ..errors import UnknownEntity
+from ..errors import ParameterError, UnknownEntity
 from ..vocab import local_id
 from . import graphs, pages, render
 from .data import GraphData, load_graph_data
@@ -100,7 +100,7 @@ def _entity_id(graph, data: GraphData, entity: str) -> str:
 def ego_view_html(graph, entity: str, hops: int = 2) -> str:
     """The ego view of ``entity`` (id or any zh/en label); :class:`UnknownEntity` when the graph has none."""
     if hops < 1:
-        raise ValueError(f"hops must be at least 1, not {hops}")
+        raise ParameterError(f"hops must be at least 1, not {hops}")
     data = load_graph_data(graph)
     eid = _entity_id(graph, data, entity)
     return render.graph_html(graphs.ego(data, eid, hops), nav=nav())
