@@ -48,3 +48,28 @@ def real_graph(tmp_path_factory):
     graph = RivalGraph(store)
     yield graph
     graph.close()
+
+
+# -- views: a tiny project whose labels, quotes and notes are hostile HTML ---------
+
+@pytest.fixture(scope="session")
+def views_project(tmp_path_factory) -> Project:
+    """tests/fixtures/views (XSS payloads in labels, aliases, quotes, notes, titles), copied."""
+    return copy_project(tmp_path_factory.mktemp("views") / "project", FIXTURES / "views" / "data")
+
+
+@pytest.fixture(scope="session")
+def views_graph(views_project, tmp_path_factory):
+    """The views fixture built (without SHACL: its dataset rows carry no locators) into a store."""
+    from rivalgraph.api import RivalGraph
+    from rivalgraph.pipeline import build_graph
+    from rivalgraph.rdfio import trig
+    from rivalgraph.store import EmbeddedStore
+
+    built = build_graph(views_project, shacl=False)
+    folder = tmp_path_factory.mktemp("views-store")
+    trig_file = folder / "views.trig"
+    trig_file.write_text(trig(built.quads), encoding="utf-8")
+    graph = RivalGraph(EmbeddedStore.create(folder / "store", trig_file=trig_file))
+    yield graph
+    graph.close()

@@ -56,10 +56,19 @@ def build(project, no_shacl, quiet):
     """Build the graph from data/ and write exports/ and the query store."""
     from .pipeline import build as run_build, stderr_progress
 
-    report = run_build(_project(project), shacl=not no_shacl, progress=(lambda _: None) if quiet else stderr_progress)
+    proj = _project(project)
+    report = run_build(proj, shacl=not no_shacl, progress=(lambda _: None) if quiet else stderr_progress)
     if not quiet:
         click.echo(f"built {report.triples} triples from {sum(report.statements_by_source.values())} statements "
                    f"in {report.seconds['total']:.2f} s", err=True)
+    # views and pages for people (exports/views/), refreshed from the freshly built store
+    from .api import RivalGraph
+    from .views import build_views
+
+    with RivalGraph.open(proj) as graph:
+        files = build_views(graph, proj.exports_dir / "views")
+    if not quiet:
+        click.echo(f"wrote {len(files)} views and pages to {proj.relative(proj.exports_dir / 'views')}/", err=True)
 
 
 @main.command()
@@ -119,6 +128,49 @@ def query(query, params, fmt, output, endpoint, timeout, project):
         output.write_text(out, encoding="utf-8")
     else:
         click.echo(out, nl=False)
+
+
+@main.command()
+@click.argument("entity", required=False)
+@click.option("--hops", type=click.IntRange(1, 6), default=2, show_default=True, help="How many links out from ENTITY.")
+@click.option("--query", "query", metavar="NAME|FILE", help="Draw a named query, a .rq file or SPARQL text as a graph.")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write into (default: exports/views/).")
+@project_option
+def view(entity, hops, query, params, out, project):
+    """Write interactive views: all of them, ENTITY's neighbourhood (id or zh/en name), or a query's graph."""
+    from .api import RivalGraph
+    from .vocab import local_id
+    from .views import build_views, ego_view_html, query_view_html
+
+    if entity and query:
+        raise click.UsageError("give either ENTITY or --query, not both")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        values[key.strip()] = value
+    proj = _project(project)
+    folder = out or proj.exports_dir / "views"
+    folder.mkdir(parents=True, exist_ok=True)
+    with RivalGraph.open(proj) as graph:
+        if entity:
+            name = f"ego-{local_id(str(graph.resolve(entity)))}-{hops}.html"
+            (folder / name).write_text(ego_view_html(graph, entity, hops), encoding="utf-8")
+            written = [folder / name]
+        elif query:
+            path = Path(query)
+            text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
+            stem = path.stem if query.endswith(".rq") else (query if "\n" not in query and " " not in query else "query")
+            name = "query-" + "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in stem) + ".html"
+            (folder / name).write_text(query_view_html(graph, text, values), encoding="utf-8")
+            written = [folder / name]
+        else:
+            written = build_views(graph, folder)
+    for path in written:
+        click.echo(str(path))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -89,3 +89,7 @@ class QueryTimeout(QueryError):
 
 class EndpointError(QueryError):
     """A remote SPARQL endpoint answered with an error or could not be reached."""
+
+
+class ViewError(QueryError):
+    """A query's result cannot be drawn as a graph (an ASK, or a SELECT without two entity columns)."""

@@ -1,0 +1,283 @@
+"""What the views read from the graph: entities, claims, events and sources.
+
+:func:`load_graph_data` runs the view queries (``queries/views/*.rq``) through
+:meth:`RivalGraph.query` and groups their rows into plain dataclasses. Every
+view and page is built from one :class:`GraphData`, so a build asks the graph
+each question once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from rdflib import Literal
+
+from ..queries import NamedQuery, parse_front_matter
+from ..vocab import local_id
+
+
+@dataclass
+class Claim:
+    """One statement of one source: an edge between two entities or a value of one."""
+
+    statement: str
+    subject: str
+    property: str
+    object: str | None = None  # entity id, for edges
+    value: str | None = None  # lexical value, for facts
+    number: float | None = None
+    unit: str | None = None
+    lower: str | None = None
+    upper: str | None = None
+    qualifiers: tuple[str, ...] = ()
+    rank: str = "normal"
+    source: str = ""
+    according_to: str | None = None
+    quote: str | None = None
+    as_of: str | None = None
+    start: str | None = None
+    end: str | None = None
+    note: str | None = None
+
+    @property
+    def date(self) -> str | None:
+        """The date the claim is true at: as of, else the end, else the start of its period."""
+        return self.as_of or self.end or self.start
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source, self.according_to) if self.according_to else (self.source,)
+
+    def period(self) -> str:
+        if self.as_of:
+            return f"as of {self.as_of}"
+        if self.start and self.end:
+            return f"{self.start} to {self.end}"
+        if self.start:
+            return f"from {self.start}"
+        if self.end:
+            return f"until {self.end}"
+        return ""
+
+
+@dataclass
+class Entity:
+    id: str
+    classes: tuple[str, ...] = ()
+    label_en: str = ""
+    label_zh: str = ""
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.label_en or self.label_zh or self.id
+
+    def names(self) -> list[str]:
+        """Every name the entity goes by: id, labels and aliases, without repeats."""
+        out: list[str] = []
+        for n in (self.label_en, self.label_zh, *self.aliases, self.id):
+            if n and n not in out:
+                out.append(n)
+        return out
+
+    def display(self) -> str:
+        """``English / 中文`` (or one of them when both are the same)."""
+        if self.label_zh and self.label_en and self.label_zh != self.label_en:
+            return f"{self.label_en} / {self.label_zh}"
+        return self.label
+
+
+@dataclass
+class Event:
+    id: str
+    kind: str  # ReleaseEvent, TrainingCompletedEvent, LaunchEvent
+    subject: str
+    date: str
+    precision: str = ""
+    label_en: str = ""
+    label_zh: str = ""
+    participants: tuple[str, ...] = ()
+    statement: str = ""
+    source: str = ""
+    quote: str | None = None
+
+
+@dataclass
+class Source:
+    id: str
+    kind: str = "Document"
+    label: str = ""
+    title: str = ""
+    date: str = ""
+    publisher: str | None = None
+    locator: str | None = None
+    licence: str | None = None
+    statements: int = 0
+
+
+@dataclass
+class GraphData:
+    """Everything the views draw, read from the graph once."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    edges: list[Claim] = field(default_factory=list)
+    facts: list[Claim] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    property_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (en, zh)
+    triples: int = 0
+
+    def property_label(self, prop: str, lang: str = "en") -> str:
+        en, zh = self.property_labels.get(prop, (prop, prop))
+        return zh if lang == "zh" else en
+
+    def source_label(self, source: str) -> str:
+        s = self.sources.get(source)
+        return (s.label or s.title or source) if s else source
+
+    def facts_by_subject(self) -> dict[str, list[Claim]]:
+        out: dict[str, list[Claim]] = defaultdict(list)
+        for f in self.facts:
+            out[f.subject].append(f)
+        return out
+
+    def edges_by_subject(self) -> dict[str, list[Claim]]:
+        out: dict[str, list[Claim]] = defaultdict(list)
+        for e in self.edges:
+            out[e.subject].append(e)
+        return out
+
+
+# -- reading --------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def view_query(name: str) -> NamedQuery:
+    """A query of ``queries/views/`` by name."""
+    text = resources.files("rivalgraph.queries").joinpath("views", name + ".rq").read_text(encoding="utf-8")
+    return parse_front_matter(name, text)
+
+
+def _s(term) -> str | None:
+    return None if term is None else str(term)
+
+
+def _id(term) -> str | None:
+    return None if term is None else local_id(str(term))
+
+
+def _number(term) -> float | None:
+    if isinstance(term, Literal):
+        try:
+            return float(str(term))
+        except ValueError:
+            return None
+    return None
+
+
+def _run(graph, name: str):
+    return graph.query(view_query(name).text)
+
+
+def load_graph_data(graph) -> GraphData:
+    """Ask ``graph`` (a :class:`~rivalgraph.api.RivalGraph`) the view queries."""
+    data = GraphData()
+    _read_entities(data, _run(graph, "entities"))
+    data.edges = _claims(_run(graph, "edges"), edge=True)
+    data.facts = _claims(_run(graph, "facts"), edge=False)
+    _read_events(data, _run(graph, "events"))
+    _read_sources(data, _run(graph, "sources"))
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for prop, label, lang in _run(graph, "properties").rows:
+        labels[_id(prop)][str(lang)] = str(label)
+    data.property_labels = {p: (v.get("en", p), v.get("zh", v.get("en", p))) for p, v in labels.items()}
+    rows = _run(graph, "triple-count").rows
+    data.triples = int(str(rows[0][0])) if rows else 0
+    return data
+
+
+def _read_entities(data: GraphData, result) -> None:
+    parts: dict[str, dict] = defaultdict(lambda: {"classes": set(), "en": [], "zh": [], "aliases": set(), "description": ""})
+    for entity, kind, value, lang in result.rows:
+        p = parts[_id(entity)]
+        kind, value, lang = str(kind), str(value), str(lang)
+        if kind == "class":
+            p["classes"].add(value)
+        elif kind == "label":
+            p["zh" if lang.startswith("zh") else "en"].append(value)
+        elif kind == "alias":
+            p["aliases"].add(value)
+        elif kind == "description" and (lang == "en" or not p["description"]):
+            p["description"] = value
+    for eid in sorted(parts):
+        p = parts[eid]
+        en = sorted(p["en"])[0] if p["en"] else ""
+        zh = sorted(p["zh"])[0] if p["zh"] else ""
+        aliases = tuple(sorted(a for a in p["aliases"] if a not in (en, zh)))
+        data.entities[eid] = Entity(eid, tuple(sorted(p["classes"])), en, zh, aliases, p["description"])
+
+
+def _claims(result, *, edge: bool) -> list[Claim]:
+    cols = {v: i for i, v in enumerate(result.variables)}
+    out: dict[str, Claim] = {}
+    for row in result.rows:
+        def get(name):
+            i = cols.get(name)
+            return None if i is None else row[i]
+
+        sid = _id(get("statement"))
+        qualifier = _s(get("qualifier"))
+        if sid in out:
+            c = out[sid]
+            if qualifier and qualifier not in c.qualifiers:
+                c.qualifiers = tuple(sorted((*c.qualifiers, qualifier)))
+            continue
+        rank = _s(get("rank")) or ""
+        c = Claim(
+            statement=sid,
+            subject=_id(get("subject")),
+            property=_id(get("property")),
+            rank="preferred" if rank.endswith("PreferredRank") else "normal",
+            source=_id(get("source")) or "",
+            according_to=_id(get("according_to")),
+            quote=_s(get("quote")),
+            as_of=_s(get("as_of")),
+            start=_s(get("start")),
+            end=_s(get("end")),
+            note=_s(get("note")),
+        )
+        if edge:
+            c.object = _id(get("object"))
+        else:
+            c.value = _s(get("value"))
+            c.number = _number(get("value"))
+            c.unit = _s(get("unit"))
+            c.lower = _s(get("lower"))
+            c.upper = _s(get("upper"))
+            c.qualifiers = (qualifier,) if qualifier else ()
+        out[sid] = c
+    return [out[k] for k in sorted(out)]
+
+
+def _read_events(data: GraphData, result) -> None:
+    events: dict[str, Event] = {}
+    for ev, kind, subject, date, precision, participant, label_en, label_zh, statement, source, quote in result.rows:
+        eid = _id(ev)
+        if eid not in events:
+            events[eid] = Event(eid, str(kind), _id(subject), str(date), _s(precision) or "", _s(label_en) or "",
+                                _s(label_zh) or "", (), _id(statement) or "", _id(source) or "", _s(quote))
+        e = events[eid]
+        pid = _id(participant)
+        if pid and pid not in e.participants:
+            e.participants = tuple(sorted((*e.participants, pid)))
+    data.events = sorted(events.values(), key=lambda e: (e.date, e.id))
+
+
+def _read_sources(data: GraphData, result) -> None:
+    for src, kind, label, title, date, publisher, locator, licence, statements in result.rows:
+        sid = _id(src)
+        data.sources[sid] = Source(sid, local_id(str(kind)), _s(label) or "", _s(title) or "", (_s(date) or "")[:10],
+                                   _id(publisher), _s(locator), _s(licence), int(str(statements)) if statements else 0)
