@@ -121,5 +121,23 @@ def query(query, params, fmt, output, endpoint, timeout, project):
         click.echo(out, nl=False)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=5.0, show_default=True, type=float, help="Stop a query after this many seconds.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Cut results after this many rows.")
+@click.option("--workers", default=3, show_default=True, type=int, help="Query worker processes.")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update from clients that send the token.")
+@click.option("--token", envvar="RIVALGRAPH_SERVER_TOKEN", default=None,
+              help="Bearer token updates must carry (or $RIVALGRAPH_SERVER_TOKEN).")
+@project_option
+def serve(host, port, timeout, max_rows, workers, allow_update, token, project):
+    """Serve the built graph over HTTP: SPARQL endpoint, query page, entity pages."""
+    from .server import ServerConfig, serve as run_serve
+
+    run_serve(_project(project), config=ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
+                                                     workers=workers, allow_update=allow_update, token=token))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

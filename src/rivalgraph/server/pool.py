@@ -1,0 +1,239 @@
+"""A small pool of query worker processes, so a slow query never holds up other clients.
+
+:class:`~rivalgraph.store.EmbeddedStore` runs time-limited queries in ONE
+worker process behind a lock: right for a command line, wrong for a server,
+where one expensive query would make every other client wait. A
+:class:`WorkerPool` keeps ``size`` worker processes, each with the on-disk
+store opened read-only (several processes may read one store at once). A
+query borrows an idle worker; when the query passes its time limit the worker
+is killed (the query really stops, whatever the engine was doing) and a fresh
+one takes its place, while the other workers go on answering.
+
+SPARQL Update, when the server allows it, goes to one separate writer process
+that opens the store writable. Readers see the store as it was when they
+opened it, so after each update the pool replaces its readers as they come
+back idle.
+
+A :class:`WorkerPool` is a :class:`~rivalgraph.store.Store`, so
+:class:`~rivalgraph.api.RivalGraph` runs named queries on it unchanged.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import terms
+from ..errors import ProjectError, QueryError, QueryTimeout, RivalgraphError
+from ..sparqltext import substitute
+from ..store import DEFAULT_TIMEOUT, QueryResult, Store, run_oxigraph, syntax_error, to_result
+
+
+class PoolBusy(RivalgraphError):
+    """Every worker stayed busy for the whole time limit; the query was not started."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"the server is busy: no query worker was free within {seconds:g} s; try again")
+
+
+class UpdateNotAllowed(RivalgraphError):
+    """The pool was opened read-only and was asked to change the store."""
+
+
+class WorkerCrashed(RivalgraphError):
+    """A worker process died during a query (out of memory, or killed from outside)."""
+
+
+def worker_main(conn, path: str, writable: bool, prefixes: dict[str, str] | None) -> None:
+    """The loop of one worker process: receive a request, answer it, repeat."""
+    store = ox.Store(path) if writable else ox.Store.read_only(path)
+    while True:
+        try:
+            kind, text, max_rows = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if kind == "update":
+                try:
+                    store.update(text, prefixes=prefixes)
+                except SyntaxError as exc:
+                    raise syntax_error(exc) from None
+                conn.send(("ok", None))
+            else:
+                conn.send(("ok", run_oxigraph(store, text, terms.to_plain, max_rows=max_rows, prefixes=prefixes)))
+        except QueryError as exc:
+            conn.send(("query-error", (str(exc), exc.line, exc.column)))
+        except Exception as exc:  # a bug or an I/O error: passed on as itself, the worker lives on
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, path: Path, *, writable: bool, prefixes: dict[str, str] | None, generation: int):
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=worker_main, args=(child, str(path), writable, prefixes),
+                                   daemon=True, name="rivalgraph-query-worker")
+        self.process.start()
+        child.close()
+        self.generation = generation
+
+    def ask(self, request: tuple, timeout: float | None):
+        """Send one request; the reply, or ``None`` when ``timeout`` passed first."""
+        self.conn.send(request)
+        if timeout is not None and not self.conn.poll(timeout):
+            return None
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool(Store):
+    """``size`` read-only worker processes over the on-disk store at ``path``.
+
+    ``max_rows`` caps how many rows (or triples) a worker reads from any
+    result; the server asks for one more than it shows, to know when it cut.
+    ``prefixes`` are declared for every query and update (a query's own
+    PREFIX lines win). ``writable=True`` allows :meth:`update`.
+    """
+
+    def __init__(self, path: Path | str, *, size: int = 3, max_rows: int | None = None,
+                 prefixes: Mapping[str, str] | None = None, writable: bool = False):
+        self.path = Path(path)
+        if not self.path.is_dir():
+            raise ProjectError(f"no store at {self.path}: run `rivalgraph build` first")
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.size = size
+        self.max_rows = max_rows
+        self.prefixes = dict(prefixes) if prefixes else None
+        self.writable = writable
+        self._generation = 0
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._writer: _Worker | None = None
+        self._writer_lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.path, writable=False, prefixes=self.prefixes, generation=self._generation)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._all.discard(worker)
+
+    def _give_back(self, worker: _Worker) -> None:
+        if self._closed:
+            self._retire(worker)
+        elif worker.generation != self._generation:  # the store changed since it opened it
+            self._retire(worker)
+            self._idle.put(self._spawn())
+        else:
+            self._idle.put(worker)
+
+    # -- reading -------------------------------------------------------
+    def query(self, sparql, *, bindings=None, timeout=DEFAULT_TIMEOUT, max_rows: int | None = None) -> QueryResult:
+        """Run a query on a free worker; :class:`QueryTimeout` (worker replaced) past ``timeout``.
+
+        The time limit covers waiting for a free worker too: when none frees
+        up in time, :class:`PoolBusy` is raised and the query never starts.
+        """
+        if self._closed:
+            raise RuntimeError("the worker pool is closed")
+        text = substitute(sparql, bindings) if bindings else sparql
+        limit = self.max_rows if max_rows is None else max_rows
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise PoolBusy(timeout) from None
+        remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+        try:
+            reply = worker.ask(("query", text, limit), remaining)
+        except (EOFError, OSError):
+            self._retire(worker)
+            self._idle.put(self._spawn())
+            raise WorkerCrashed("a query worker stopped during the query (out of memory?)") from None
+        except BaseException:
+            self._retire(worker)
+            self._idle.put(self._spawn())
+            raise
+        if reply is None:
+            self._retire(worker)  # kill: the query really stops
+            self._idle.put(self._spawn())
+            raise QueryTimeout(timeout)
+        self._give_back(worker)
+        return _answer(reply, convert=True)
+
+    # -- writing -------------------------------------------------------
+    def update(self, sparql: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+        """Run a SPARQL Update in the writer process (one at a time); readers then reopen."""
+        if not self.writable:
+            raise UpdateNotAllowed("this store is served read-only")
+        with self._writer_lock:
+            if self._writer is None or not self._writer.process.is_alive():
+                self._writer = _Worker(self.path, writable=True, prefixes=self.prefixes, generation=-1)
+            try:
+                reply = self._writer.ask(("update", sparql, None), timeout)
+            except (EOFError, OSError):
+                self._writer.stop()
+                self._writer = None
+                raise WorkerCrashed("the update worker stopped during the update") from None
+            if reply is None:
+                self._writer.stop()  # the transaction is abandoned: nothing is written
+                self._writer = None
+                raise QueryTimeout(timeout)
+            _answer(reply, convert=False)
+            self._generation += 1
+        # idle readers still see the old store: replace them now, busy ones when they come back
+        stale = []
+        while True:
+            try:
+                stale.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in stale:
+            self._give_back(worker)
+
+    @property
+    def generation(self) -> int:
+        """How many updates this pool has applied (caches key on it)."""
+        return self._generation
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
+        if self._writer is not None:
+            self._writer.stop()
+            self._writer = None
+
+
+def _answer(reply, *, convert: bool):
+    status, payload = reply
+    if status == "ok":
+        return to_result(payload, terms.from_plain) if convert and payload is not None else payload
+    if status == "query-error":
+        message, line, column = payload
+        raise QueryError(message, line=line, column=column)
+    raise RuntimeError(f"query worker failed: {payload}")
