@@ -147,8 +147,8 @@ class App:
         self.views_dir = views_dir
         self.log = log or sys.stderr
         self._log_lock = threading.Lock()
-        self.pool = WorkerPool(store_dir, size=config.workers, max_rows=config.max_rows + 1,
-                               prefixes=PREFIXES, writable=config.allow_update)
+        # no row cap on the pool: pages read whole answers; clients' queries ask for one more row than the cap
+        self.pool = WorkerPool(store_dir, size=config.workers, prefixes=PREFIXES, writable=config.allow_update)
         self.graph = RivalGraph(self.pool, timeout=config.timeout)
         self.templates = jinja2.Environment(loader=jinja2.PackageLoader("rivalgraph.server", "templates"),
                                             autoescape=True, undefined=jinja2.StrictUndefined)

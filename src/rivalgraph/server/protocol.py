@@ -107,10 +107,11 @@ _TABULAR = {
 }
 _GRAPH = {
     "ttl": "ttl", "turtle": "ttl", "text/turtle": "ttl", "application/x-turtle": "ttl",
+    "n3": "ttl", "text/n3": "ttl", "text/rdf+n3": "ttl",  # Turtle is N3
     "nt": "nt", "ntriples": "nt", "n-triples": "nt", "application/n-triples": "nt", "text/plain": "nt",
     "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld", "application/ld+json": "jsonld",
     "application/json": "jsonld",
-    "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml", "application/rdf+xml": "rdfxml",
+    "rdfxml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "xml": "rdfxml", "application/rdf+xml": "rdfxml",
     "application/xml": "rdfxml", "text/xml": "rdfxml",
 }
 DEFAULT = {"select": "json", "ask": "json", "graph": "ttl"}

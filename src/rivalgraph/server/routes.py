@@ -69,7 +69,7 @@ def sparql(app: App, request: Request) -> Response:
         return redirect("/query?" + urllib.parse.urlencode({"query": sreq.query}))
     if not sreq.query.strip():
         raise HttpError(400, "the query is empty")
-    result = app.pool.query(sreq.query, timeout=app.config.timeout)
+    result = app.pool.query(sreq.query, timeout=app.config.timeout, max_rows=app.config.max_rows + 1)
     return result_response(app, request, result, sreq.format)
 
 
@@ -112,7 +112,7 @@ def query_page(app: App, request: Request) -> Response:
             page.text = text
             if not text.strip():
                 raise HttpError(400, "the query is empty")
-            result = app.pool.query(text, timeout=app.config.timeout)
+            result = app.pool.query(text, timeout=app.config.timeout, max_rows=app.config.max_rows + 1)
             page.downloads = pages.downloads(result.kind, "/sparql", [("query", text)])
             page.share = "/query?" + urllib.parse.urlencode({"query": text})
         else:
