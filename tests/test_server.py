@@ -307,6 +307,9 @@ def test_generated_views_are_served_and_nothing_else(served):
 def test_one_log_line_per_request(served):
     marker = "log-marker-4242"
     fetch(f"{served.base}/search?q={marker}")
+    deadline = time.monotonic() + 5  # the line is written just after the response is sent
+    while time.monotonic() < deadline and marker not in served.log_text():
+        time.sleep(0.05)
     lines = [line for line in served.log_text().splitlines() if marker in line]
     assert len(lines) == 1 and '"GET /search?q=log-marker-4242" 200' in lines[0]
 
