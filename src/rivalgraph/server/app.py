@@ -245,6 +245,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "rivalgraph"
     timeout = 60  # an idle keep-alive connection is closed after this many seconds
+    disable_nagle_algorithm = True  # headers and body leave at once, without a 40 ms delayed-ACK stall
     app: App  # set on the subclass made by make_server
 
     def do_GET(self):

@@ -21,7 +21,7 @@ from ..errors import QueryError, QueryTimeout, RivalgraphError, UnknownEntity
 from ..formats import FORMATS, render
 from ..sparqltext import substitute
 from ..store import QueryResult
-from ..vocab import ID, is_valid_id
+from ..vocab import ID
 from . import pages
 from .app import VIEW_CSP, App, Request, Response, redirect, text_response
 from .protocol import HttpError, accepted, negotiate, read_request, service_description, wants_html
@@ -182,24 +182,16 @@ def _split_suffix(raw: str) -> tuple[str, str | None]:
     return raw, None
 
 
-def _known(app: App, entity_id: str) -> URIRef | None:
-    if not is_valid_id(entity_id):
-        return None
-    iri = ID[entity_id]
-    found = app.graph.store.query(queries.internal("entity-by-id"), bindings={"entity": iri}, timeout=app.config.timeout)
-    return iri if found.rows else None
-
-
 def _find(app: App, raw: str, suffix: str | None, base: str) -> URIRef | Response:
-    """The entity ``raw`` names, or a redirect from a label to its id, or a 404."""
-    iri = _known(app, raw)
-    if iri is not None:
-        return iri
+    """The entity with id ``raw``, or a redirect from a label or alias to its id, or a 404."""
     try:
         iri = app.graph.resolve(raw)
-    except UnknownEntity:
-        raise HttpError(404, f"no entity {raw!r}; search for it: /search?q={urllib.parse.quote(raw)}") from None
-    target = f"{base}/{urllib.parse.quote(str(iri)[len(str(ID)):], safe='')}" + (f".{suffix}" if suffix else "")
+    except UnknownEntity as exc:
+        raise HttpError(404, f"{exc}; search for it: /search?q={urllib.parse.quote(raw)}") from None
+    entity_id = str(iri)[len(str(ID)):]
+    if entity_id == raw:
+        return iri
+    target = f"{base}/{urllib.parse.quote(entity_id, safe='')}" + (f".{suffix}" if suffix else "")
     return redirect(target, 302)
 
 
