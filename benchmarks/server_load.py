@@ -210,7 +210,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per run")
     parser.add_argument("--timeout", type=float, default=2.0, help="the server's query time limit")
-    parser.add_argument("--workers", type=int, default=3, help="the server's query workers")
+    parser.add_argument("--workers", type=int, default=4, help="the server's query workers")
     parser.add_argument("--url", help="load a running server instead of starting one (one run)")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {RESULTS.name}")
     args = parser.parse_args()

@@ -126,7 +126,7 @@ def query(query, params, fmt, output, endpoint, timeout, project):
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on (0: any free port).")
 @click.option("--timeout", default=5.0, show_default=True, type=float, help="Stop a query after this many seconds.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Cut results after this many rows.")
-@click.option("--workers", default=3, show_default=True, type=int, help="Query worker processes.")
+@click.option("--workers", default=4, show_default=True, type=int, help="Query worker processes.")
 @click.option("--cache-size", default=2048, show_default=True, type=int,
               help="Responses kept for repeated GETs (0: no cache).")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update from clients that send the token.")

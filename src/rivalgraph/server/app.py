@@ -65,7 +65,7 @@ class ServerConfig:
     port: int = 8000
     timeout: float = 5.0  # seconds a query may run
     max_rows: int = 10_000  # rows (or triples) a result may have before it is cut
-    workers: int = 3  # query worker processes
+    workers: int = 4  # query worker processes
     allow_update: bool = False
     token: str | None = None
     cache_size: int = 2048  # responses kept for repeated GETs (the store is read-only)

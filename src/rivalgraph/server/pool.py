@@ -23,7 +23,6 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -35,8 +34,11 @@ from ..sparqltext import substitute
 from ..store import DEFAULT_TIMEOUT, QueryResult, Store, run_oxigraph, syntax_error, to_result
 
 
+STARTUP_LIMIT = 60.0  # seconds a worker may take to start and open the store
+
+
 class PoolBusy(RivalgraphError):
-    """Every worker stayed busy for the whole time limit; the query was not started."""
+    """Every worker stayed busy for as long as a query may wait; the query was not started."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
@@ -54,6 +56,7 @@ class WorkerCrashed(RivalgraphError):
 def worker_main(conn, path: str, writable: bool, prefixes: dict[str, str] | None) -> None:
     """The loop of one worker process: receive a request, answer it, repeat."""
     store = ox.Store(path) if writable else ox.Store.read_only(path)
+    conn.send(("ready", None))
     while True:
         try:
             kind, text, max_rows = conn.recv()
@@ -84,6 +87,20 @@ class _Worker:
         child.close()
         self.generation = generation
 
+    def wait_ready(self, timeout: float = STARTUP_LIMIT) -> None:
+        """Wait until the worker has opened the store, so its start-up never counts against a query."""
+        if not self.conn.poll(timeout):
+            self.stop()
+            raise WorkerCrashed(f"a query worker did not open the store within {timeout:g} s")
+        try:
+            status, _ = self.conn.recv()
+        except (EOFError, OSError):
+            self.stop()
+            raise WorkerCrashed("a query worker stopped while opening the store") from None
+        if status != "ready":
+            self.stop()
+            raise WorkerCrashed(f"a query worker answered {status!r} instead of starting")
+
     def ask(self, request: tuple, timeout: float | None):
         """Send one request; the reply, or ``None`` when ``timeout`` passed first."""
         self.conn.send(request)
@@ -107,8 +124,8 @@ class WorkerPool(Store):
     PREFIX lines win). ``writable=True`` allows :meth:`update`.
     """
 
-    def __init__(self, path: Path | str, *, size: int = 3, max_rows: int | None = None,
-                 prefixes: Mapping[str, str] | None = None, writable: bool = False):
+    def __init__(self, path: Path | str, *, size: int = 4, max_rows: int | None = None,
+                 prefixes: Mapping[str, str] | None = None, writable: bool = False, queue_wait: float = 30.0):
         self.path = Path(path)
         if not self.path.is_dir():
             raise ProjectError(f"no store at {self.path}: run `rivalgraph build` first")
@@ -118,6 +135,7 @@ class WorkerPool(Store):
         self.max_rows = max_rows
         self.prefixes = dict(prefixes) if prefixes else None
         self.writable = writable
+        self.queue_wait = queue_wait
         self._generation = 0
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: set[_Worker] = set()
@@ -125,14 +143,33 @@ class WorkerPool(Store):
         self._writer: _Worker | None = None
         self._writer_lock = threading.Lock()
         self._closed = False
-        for _ in range(size):
-            self._idle.put(self._spawn())
+        workers = [self._spawn() for _ in range(size)]
+        for worker in workers:
+            worker.wait_ready()
+            self._idle.put(worker)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.path, writable=False, prefixes=self.prefixes, generation=self._generation)
         with self._lock:
             self._all.add(worker)
         return worker
+
+    def _replace(self) -> None:
+        """Start a worker in the background; it joins the idle ones once it has opened the store."""
+        def start():
+            worker = self._spawn()
+            try:
+                worker.wait_ready()
+            except WorkerCrashed:
+                with self._lock:
+                    self._all.discard(worker)
+                raise
+            if self._closed:
+                self._retire(worker)
+            else:
+                self._idle.put(worker)
+
+        threading.Thread(target=start, daemon=True, name="rivalgraph-worker-start").start()
 
     def _retire(self, worker: _Worker) -> None:
         worker.stop()
@@ -144,7 +181,7 @@ class WorkerPool(Store):
             self._retire(worker)
         elif worker.generation != self._generation:  # the store changed since it opened it
             self._retire(worker)
-            self._idle.put(self._spawn())
+            self._replace()
         else:
             self._idle.put(worker)
 
@@ -152,32 +189,33 @@ class WorkerPool(Store):
     def query(self, sparql, *, bindings=None, timeout=DEFAULT_TIMEOUT, max_rows: int | None = None) -> QueryResult:
         """Run a query on a free worker; :class:`QueryTimeout` (worker replaced) past ``timeout``.
 
-        The time limit covers waiting for a free worker too: when none frees
-        up in time, :class:`PoolBusy` is raised and the query never starts.
+        The time limit is the query's running time. Waiting for a free worker
+        is limited apart (``queue_wait`` seconds, at least ``timeout``): a
+        burst of clients queues rather than fails; when no worker frees up in
+        that time, :class:`PoolBusy` is raised and the query never starts.
         """
         if self._closed:
             raise RuntimeError("the worker pool is closed")
         text = substitute(sparql, bindings) if bindings else sparql
         limit = self.max_rows if max_rows is None else max_rows
-        started = time.monotonic()
+        wait = None if timeout is None else max(self.queue_wait, timeout)
         try:
-            worker = self._idle.get(timeout=timeout)
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
-            raise PoolBusy(timeout) from None
-        remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+            raise PoolBusy(wait) from None
         try:
-            reply = worker.ask(("query", text, limit), remaining)
+            reply = worker.ask(("query", text, limit), timeout)
         except (EOFError, OSError):
             self._retire(worker)
-            self._idle.put(self._spawn())
+            self._replace()
             raise WorkerCrashed("a query worker stopped during the query (out of memory?)") from None
         except BaseException:
             self._retire(worker)
-            self._idle.put(self._spawn())
+            self._replace()
             raise
         if reply is None:
             self._retire(worker)  # kill: the query really stops
-            self._idle.put(self._spawn())
+            self._replace()
             raise QueryTimeout(timeout)
         self._give_back(worker)
         return _answer(reply, convert=True)
@@ -190,6 +228,11 @@ class WorkerPool(Store):
         with self._writer_lock:
             if self._writer is None or not self._writer.process.is_alive():
                 self._writer = _Worker(self.path, writable=True, prefixes=self.prefixes, generation=-1)
+                try:
+                    self._writer.wait_ready()
+                except WorkerCrashed:
+                    self._writer = None
+                    raise
             try:
                 reply = self._writer.ask(("update", sparql, None), timeout)
             except (EOFError, OSError):
