@@ -201,6 +201,12 @@ def table(rows: list[dict], seconds: float) -> str:
         lines.append(f"| {r['kind']} | {r['requests']} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | "
                      f"{r['p99_ms']:.1f} | {r['max_ms']:.0f} | {r['errors']} |")
     total = sum(r["requests"] for r in rows if not r["kind"].startswith("expensive"))
+    fast = [r for r in rows if r["kind"] in ("entity page", "named query")]
+    errors = sum(r["errors"] for r in rows)
+    met = errors == 0 and all(r["p99_ms"] < 200 for r in fast)
+    lines.append(f"\nTarget (zero errors; p99 under 200 ms for entity pages and named queries): "
+                 f"**{'met' if met else 'not met'}** ({errors} errors; p99 "
+                 + ", ".join(f"{r['kind']} {r['p99_ms']:.0f} ms" for r in fast) + ").")
     lines.append(f"\nThroughput (all but the expensive query): {total / seconds:.0f} requests/s over {seconds:.1f} s.")
     return "\n".join(lines)
 

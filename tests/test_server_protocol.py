@@ -92,3 +92,14 @@ def test_a_bug_is_a_500_without_internals(server_project, monkeypatch):
         assert response.status == 400
     finally:
         app.close()
+
+
+def test_readme_documents_every_serve_option():
+    from rivalgraph.cli import main
+    from tests.server_support import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("rivalgraph serve`"):]
+    options = [opt for param in main.commands["serve"].params for opt in param.opts if opt.startswith("--")]
+    missing = [opt for opt in options if opt not in section and opt != "--project"]
+    assert missing == [], f"README's `rivalgraph serve` section does not mention {missing}"

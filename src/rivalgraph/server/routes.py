@@ -28,6 +28,7 @@ from .protocol import HttpError, accepted, negotiate, read_request, service_desc
 
 GET = frozenset({"GET", "HEAD"})
 GET_POST = frozenset({"GET", "HEAD", "POST"})
+_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -60,7 +61,9 @@ def sparql(app: App, request: Request) -> Response:
     if sreq.query is None:
         if wants_html(request.accept) and not sreq.format:
             return redirect("/query")
-        host = request.header("host") or f"{app.config.host}:{app.config.port}"
+        host = request.header("host") or ""
+        if not _HOST.fullmatch(host):
+            host = f"{app.config.host}:{app.config.port}"
         description = service_description(f"http://{host}/sparql", update=app.config.allow_update,
                                           triples_count=None)
         fmt = negotiate("graph", request.accept, sreq.format)
