@@ -97,6 +97,16 @@ def test_rdflib_sparqlstore(served):
     assert chips == {ID.NVIDIA}
 
 
+# -- rivalgraph's own client ---------------------------------------------------------------
+def test_rivalgraph_remote_store(served):
+    from rivalgraph.api import RivalGraph
+
+    remote = RivalGraph.open(endpoint=served.endpoint, timeout=15)
+    rows = remote.query("chip-orders", chip="A800", supplier="英伟达").rows
+    assert len(rows) == 1 and rows[0][0] == ID["order-2023-china-A800"]
+    assert remote.resolve("商汤") == ID.SenseTime
+
+
 # -- the protocol over plain HTTP ---------------------------------------------------------
 @pytest.mark.parametrize("accept, media", [
     ("application/sparql-results+json", "application/sparql-results+json"),

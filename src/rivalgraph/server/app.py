@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import re
 import signal
 import sys
 import threading
@@ -111,11 +110,16 @@ def redirect(location: str, status: int = 303) -> Response:
 
 
 class _Cache:
-    """A small LRU of whole responses, keyed on the request and the store's generation."""
+    """A small LRU of whole responses, keyed on the request and the store's generation.
 
-    def __init__(self, size: int):
+    Bounded twice: at most ``size`` responses and ``max_bytes`` of bodies.
+    """
+
+    def __init__(self, size: int, max_bytes: int = 64_000_000):
         self.size = size
+        self.max_bytes = max_bytes
         self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key):
@@ -126,13 +130,17 @@ class _Cache:
             return hit
 
     def put(self, key, response: Response) -> None:
-        if self.size <= 0 or len(response.body) > 2_000_000:
+        if self.size <= 0 or len(response.body) > self.max_bytes // 16:
             return
         with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
             self._items[key] = response
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._bytes += len(response.body)
+            while len(self._items) > self.size or self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.body)
 
 
 class App:

@@ -17,13 +17,14 @@ from importlib import resources
 from rdflib import URIRef
 
 from .. import queries
-from ..errors import QueryError, QueryTimeout, RivalgraphError, UnknownEntity
+from ..errors import QueryError, QueryTimeout, UnknownEntity
 from ..formats import FORMATS, render
 from ..sparqltext import substitute
 from ..store import QueryResult
 from ..vocab import ID
 from . import pages
 from .app import VIEW_CSP, App, Request, Response, redirect, text_response
+from .pool import PoolBusy
 from .protocol import HttpError, accepted, negotiate, read_request, service_description, wants_html
 
 GET = frozenset({"GET", "HEAD"})
@@ -130,7 +131,7 @@ def query_page(app: App, request: Request) -> Response:
         code, page.error = 400, str(exc)
         if exc.line:
             page.error_where = f"line {exc.line}, column {exc.column}"
-    except RivalgraphError as exc:  # the pool is busy
+    except PoolBusy as exc:
         code, page.error = 503, str(exc)
     response = app.page("query.html", code=code, page=page)
     if page.result is not None and page.result.cut_at:
