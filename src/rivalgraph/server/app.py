@@ -297,13 +297,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD" and status != 304:
-            self.wfile.write(body)
+        sent = ""
+        try:
+            self.end_headers()
+            if self.command != "HEAD" and status != 304:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client left before the answer
+            self.close_connection = True
+            sent = " (client gone)"
         ms = (time.perf_counter() - started) * 1000
         shown = self.path if len(self.path) <= 200 else self.path[:200] + "…"
         self.app.log_line(f'{self.client_address[0]} - [{self.log_date_time_string()}] "{self.command} {shown}" '
-                          f"{status} {len(body)} {ms:.1f}ms")
+                          f"{status} {len(body)} {ms:.1f}ms{sent}")
 
     def _read_body(self, headers: dict[str, str]) -> bytes:
         if "chunked" in headers.get("transfer-encoding", "").lower():
@@ -357,6 +362,8 @@ def serve(project: Project | str | Path | None = None, *, config: ServerConfig |
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        app.log_line(f"rivalgraph: listening on {host}: anyone who can reach this machine can query the graph")
     mode = "read-write (SPARQL Update with a token)" if config.allow_update else "read-only"
     app.log_line(f"rivalgraph: serving {proj.relative(store_dir)} {mode} at http://{host}:{port}/ "
                  f"({config.workers} query workers, {config.timeout:g} s time limit, {config.max_rows} row cap)")

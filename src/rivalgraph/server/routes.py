@@ -191,7 +191,8 @@ def _find(app: App, raw: str, suffix: str | None, base: str) -> URIRef | Respons
     try:
         iri = app.graph.resolve(raw)
     except UnknownEntity as exc:
-        raise HttpError(404, f"{exc}; search for it: /search?q={urllib.parse.quote(raw)}") from None
+        reason = str(exc).removeprefix("parameter 'entity': ")
+        raise HttpError(404, f"{reason}; search for it: /search?q={urllib.parse.quote(raw)}") from None
     entity_id = str(iri)[len(str(ID)):]
     if entity_id == raw:
         return iri
