@@ -375,3 +375,25 @@ def test_select_xml_is_well_formed(served):
     status, _, body = fetch(f"{served.endpoint}?query={q(MODELS)}&format=xml")
     root = ET.fromstring(body)
     assert root.tag.endswith("sparql")
+
+
+def test_query_page_notes_the_row_cap(served):
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    status, headers, body = fetch(f"{served.base}/query?query={q(everything)}")
+    assert status == 200 and "50 rows" in headers["X-Rivalgraph-Truncated"]
+    page = body.decode()
+    assert "Results cut at 50 rows" in page and page.count("<tr>") == 51  # the header row and 50 rows
+
+
+def test_head_and_conditional_get(served):
+    status, headers, body = fetch(f"{served.base}/entity/A800", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+    etag = headers["ETag"]
+    status, _, body = fetch(f"{served.base}/entity/A800", headers={"If-None-Match": etag})
+    assert status == 304 and body == b""
+
+
+def test_errors_for_browsers_are_escaped_pages(served):
+    status, headers, body = fetch(f"{served.base}/entity/{q('<script>x</script>')}", headers={"Accept": "text/html"})
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert b"<script>x" not in body and b"&lt;script&gt;x" in body
