@@ -159,6 +159,18 @@ def test_post_form_and_post_query(served):
     assert status == 415
 
 
+def test_dataset_parameters(served):
+    quoted = "SELECT DISTINCT ?st WHERE { ?st rg:quote ?quote }"
+    graph = "https://rivalgraph.dev/graph/xss-note"
+    status, _, body = fetch(f"{served.endpoint}?query={q(quoted)}&default-graph-uri={q(graph)}")
+    assert status == 200
+    found = [b["st"]["value"] for b in as_json(body)["results"]["bindings"]]
+    assert found == ["https://rivalgraph.dev/statement/xss-developer"]
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    status, _, body = fetch(f"{served.endpoint}?query={q(graphs)}&named-graph-uri={q(graph)}")
+    assert [b["g"]["value"] for b in as_json(body)["results"]["bindings"]] == [graph]
+
+
 def test_prefixes_are_predeclared(served):
     status, _, body = fetch(f"{served.endpoint}?query={q('SELECT ?m WHERE { ?m a rg:Model }')}")
     assert status == 200 and "InternLM-123B" in body.decode()

@@ -18,6 +18,10 @@ def test_read_request_forms():
     assert read_request("POST", "", "application/sparql-query; charset=utf-8", "ASK { 商汤 }".encode()).query == "ASK { 商汤 }"
     assert read_request("POST", "", "application/sparql-update", b"CLEAR ALL").update == "CLEAR ALL"
     assert read_request("GET", "", None, b"").query is None  # the service description
+    both = read_request("GET", "query=ASK%7B%7D&default-graph-uri=urn:a&default-graph-uri=urn:b&named-graph-uri=urn:c",
+                        None, b"")
+    assert both.dataset == (("urn:a", "urn:b"), ("urn:c",))
+    assert read_request("GET", "query=ASK%7B%7D", None, b"").dataset is None
 
 
 @pytest.mark.parametrize("method, qs, ctype, body, status", [
@@ -27,7 +31,8 @@ def test_read_request_forms():
     ("POST", "", "application/x-www-form-urlencoded", b"query=a&update=b", 400),
     ("POST", "", "application/x-www-form-urlencoded", b"format=json", 400),
     ("GET", "query=a&query=b", None, b"", 400),
-    ("GET", "query=ASK%7B%7D&default-graph-uri=urn:g", None, b"", 400),
+    ("GET", "query=ASK%7B%7D&default-graph-uri=not%20an%20iri", None, b"", 400),
+    ("POST", "using-graph-uri=urn:g", "application/sparql-update", b"CLEAR ALL", 400),
     ("POST", "", "application/sparql-query", b"\xff\xfe", 400),
 ])
 def test_read_request_refusals(method, qs, ctype, body, status):

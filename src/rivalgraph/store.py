@@ -90,15 +90,26 @@ def syntax_error(exc: Exception) -> QueryError:
 
 
 def run_oxigraph(store: ox.Store, sparql: str, convert, *, max_rows: int | None = None,
-                 prefixes: Mapping[str, str] | None = None):
+                 prefixes: Mapping[str, str] | None = None, default_graphs: Iterable[str] = (),
+                 named_graphs: Iterable[str] = ()):
     """Run a query on a pyoxigraph store; ``convert`` maps each result term.
 
     ``max_rows`` stops reading solutions (or triples) after that many;
     ``prefixes`` are declared for the query without changing its text (so
-    syntax errors keep their line and column).
+    syntax errors keep their line and column). The default graph is the
+    union of all graphs, unless ``default_graphs`` (IRIs) name the graphs to
+    merge instead; ``named_graphs`` limit what ``GRAPH`` sees.
     """
+    options: dict = {"prefixes": dict(prefixes) if prefixes else None}
+    default_graphs, named_graphs = list(default_graphs), list(named_graphs)
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
-        result = store.query(sparql, use_default_graph_as_union=True, prefixes=dict(prefixes) if prefixes else None)
+        result = store.query(sparql, **options)
     except SyntaxError as exc:
         raise syntax_error(exc) from None
     if isinstance(result, ox.QuerySolutions):

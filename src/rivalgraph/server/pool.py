@@ -59,7 +59,7 @@ def worker_main(conn, path: str, writable: bool, prefixes: dict[str, str] | None
     conn.send(("ready", None))
     while True:
         try:
-            kind, text, max_rows = conn.recv()
+            kind, text, max_rows, dataset = conn.recv()
         except (EOFError, OSError):
             return
         try:
@@ -70,7 +70,9 @@ def worker_main(conn, path: str, writable: bool, prefixes: dict[str, str] | None
                     raise syntax_error(exc) from None
                 conn.send(("ok", None))
             else:
-                conn.send(("ok", run_oxigraph(store, text, terms.to_plain, max_rows=max_rows, prefixes=prefixes)))
+                defaults, named = dataset or ((), ())
+                conn.send(("ok", run_oxigraph(store, text, terms.to_plain, max_rows=max_rows, prefixes=prefixes,
+                                              default_graphs=defaults, named_graphs=named)))
         except QueryError as exc:
             conn.send(("query-error", (str(exc), exc.line, exc.column)))
         except Exception as exc:  # a bug or an I/O error: passed on as itself, the worker lives on
@@ -186,13 +188,16 @@ class WorkerPool(Store):
             self._idle.put(worker)
 
     # -- reading -------------------------------------------------------
-    def query(self, sparql, *, bindings=None, timeout=DEFAULT_TIMEOUT, max_rows: int | None = None) -> QueryResult:
+    def query(self, sparql, *, bindings=None, timeout=DEFAULT_TIMEOUT, max_rows: int | None = None,
+              dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> QueryResult:
         """Run a query on a free worker; :class:`QueryTimeout` (worker replaced) past ``timeout``.
 
         The time limit is the query's running time. Waiting for a free worker
         is limited apart (``queue_wait`` seconds, at least ``timeout``): a
         burst of clients queues rather than fails; when no worker frees up in
         that time, :class:`PoolBusy` is raised and the query never starts.
+        ``dataset`` is (default graph IRIs, named graph IRIs) of the SPARQL
+        protocol; without it the default graph is the union of all graphs.
         """
         if self._closed:
             raise RuntimeError("the worker pool is closed")
@@ -204,7 +209,7 @@ class WorkerPool(Store):
         except queue.Empty:
             raise PoolBusy(wait) from None
         try:
-            reply = worker.ask(("query", text, limit), timeout)
+            reply = worker.ask(("query", text, limit, dataset), timeout)
         except (EOFError, OSError):
             self._retire(worker)
             self._replace()
@@ -234,7 +239,7 @@ class WorkerPool(Store):
                     self._writer = None
                     raise
             try:
-                reply = self._writer.ask(("update", sparql, None), timeout)
+                reply = self._writer.ask(("update", sparql, None, None), timeout)
             except (EOFError, OSError):
                 self._writer.stop()
                 self._writer = None

@@ -7,6 +7,7 @@ service description (:func:`service_description`). Nothing here runs a query.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from dataclasses import dataclass
 
@@ -37,6 +38,12 @@ class SparqlRequest:
     query: str | None = None
     update: str | None = None
     format: str | None = None  # ``format=`` or ``output=``, as sent
+    default_graphs: tuple[str, ...] = ()  # default-graph-uri: merged into the default graph
+    named_graphs: tuple[str, ...] = ()  # named-graph-uri: the graphs GRAPH may see
+
+    @property
+    def dataset(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        return (self.default_graphs, self.named_graphs) if self.default_graphs or self.named_graphs else None
 
 
 def read_request(method: str, query_string: str, content_type: str | None, body: bytes) -> SparqlRequest:
@@ -46,8 +53,7 @@ def read_request(method: str, query_string: str, content_type: str | None, body:
     if method in ("GET", "HEAD"):
         if "update" in url:
             raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
-        _refuse_dataset(url)
-        return SparqlRequest(query=_one(url, "query"), format=fmt)
+        return SparqlRequest(query=_one(url, "query"), format=fmt, **_dataset(url))
     if method != "POST":
         raise HttpError(405, f"{method} is not supported on /sparql; use GET or POST", {"Allow": "GET, POST, OPTIONS"})
     media = (content_type or "").split(";")[0].strip().lower()
@@ -55,19 +61,21 @@ def read_request(method: str, query_string: str, content_type: str | None, body:
     if media == "application/x-www-form-urlencoded":
         form = urllib.parse.parse_qs(text, keep_blank_values=True)
         fmt = fmt or _one(form, "format") or _one(form, "output")
-        _refuse_dataset(url)
-        _refuse_dataset(form)
         query, update = _one(form, "query"), _one(form, "update")
         if query is not None and update is not None:
             raise HttpError(400, "send either query= or update=, not both")
         if query is None and update is None:
             raise HttpError(400, "a POSTed form needs a query= or an update= field")
-        return SparqlRequest(query=query, update=update, format=fmt)
+        if update is not None:
+            _refuse_update_dataset(url)
+            _refuse_update_dataset(form)
+            return SparqlRequest(update=update, format=fmt)
+        dataset = _dataset({**url, **{k: url.get(k, []) + v for k, v in form.items()}})
+        return SparqlRequest(query=query, format=fmt, **dataset)
     if media == "application/sparql-query":
-        _refuse_dataset(url)
-        return SparqlRequest(query=text, format=fmt)
+        return SparqlRequest(query=text, format=fmt, **_dataset(url))
     if media == "application/sparql-update":
-        _refuse_dataset(url)
+        _refuse_update_dataset(url)
         return SparqlRequest(update=text, format=fmt)
     raise HttpError(415, f"unsupported Content-Type {content_type!r}: use application/x-www-form-urlencoded, "
                          "application/sparql-query or application/sparql-update")
@@ -82,11 +90,25 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
     return values[0]
 
 
-def _refuse_dataset(params: dict[str, list[str]]) -> None:
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
+
+
+def _dataset(params: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """default-graph-uri and named-graph-uri, checked to be IRIs."""
+    out = {}
+    for name, key in (("default-graph-uri", "default_graphs"), ("named-graph-uri", "named_graphs")):
+        iris = params.get(name, [])
+        for iri in iris:
+            if not _IRI.fullmatch(iri):
+                raise HttpError(400, f"{name} {iri!r} is not an absolute IRI")
+        out[key] = tuple(iris)
+    return out
+
+
+def _refuse_update_dataset(params: dict[str, list[str]]) -> None:
+    for name in ("using-graph-uri", "using-named-graph-uri"):
         if params.get(name):
-            raise HttpError(400, f"{name} is not supported: the default graph is the union of all graphs; "
-                                 "use GRAPH, FROM or FROM NAMED in the query")
+            raise HttpError(400, f"{name} is not supported: use USING or WITH in the update")
 
 
 def _decode(body: bytes) -> str:

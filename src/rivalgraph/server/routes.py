@@ -73,7 +73,8 @@ def sparql(app: App, request: Request) -> Response:
         return redirect("/query?" + urllib.parse.urlencode({"query": sreq.query}))
     if not sreq.query.strip():
         raise HttpError(400, "the query is empty")
-    result = app.pool.query(sreq.query, timeout=app.config.timeout, max_rows=app.config.max_rows + 1)
+    result = app.pool.query(sreq.query, timeout=app.config.timeout, max_rows=app.config.max_rows + 1,
+                            dataset=sreq.dataset)
     return result_response(app, request, result, sreq.format)
 
 
