@@ -19,13 +19,13 @@ import json
 import multiprocessing
 import shutil
 import threading
-from itertools import islice
 import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
