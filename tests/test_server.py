@@ -409,3 +409,12 @@ def test_errors_for_browsers_are_escaped_pages(served):
     status, headers, body = fetch(f"{served.base}/entity/{q('<script>x</script>')}", headers={"Accept": "text/html"})
     assert status == 404 and headers["Content-Type"].startswith("text/html")
     assert b"<script>x" not in body and b"&lt;script&gt;x" in body
+
+
+def test_query_page_as_json(served):
+    status, headers, body = fetch(f"{served.base}/query.json?name=chip-orders&chip=A800")
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+json"
+    assert as_json(body)["results"]["bindings"][0]["order"]["value"] == str(ID["order-2023-china-A800"])
+    status, _, body = fetch(f"{served.base}/query?query={q(MODELS)}", headers={"Accept": "application/json"})
+    assert status == 200 and "InternLM-123B" in body.decode()
+    assert any(x["name"] == "chip-orders" for x in as_json(fetch(f"{served.base}/query.json")[2]))

@@ -97,11 +97,13 @@ def _update(app: App, request: Request, text: str) -> Response:
 
 
 # -- the query page and named queries ------------------------------------------
-def query_page(app: App, request: Request) -> Response:
+def query_page(app: App, request: Request, suffix: str | None = None) -> Response:
     params = _params(request)
     name = params.pop("name", None)
     text = params.pop("query", None)
     params.pop("format", None)
+    if suffix == ".json" or accepted(request.accept)[:1] == ["application/json"]:
+        return _query_page_json(app, request, name, text, params)
     page = pages.QueryPage(text=pages.EXAMPLE, named=pages.named_forms(name, params), selected=name)
     code = 200
     started = time.perf_counter()
@@ -138,6 +140,18 @@ def query_page(app: App, request: Request) -> Response:
     if page.result is not None and page.result.cut_at:
         response.headers["X-Rivalgraph-Truncated"] = f"results cut at {page.result.cut_at} rows (the server's row cap)"
     return response
+
+
+def _query_page_json(app: App, request: Request, name: str | None, text: str | None,
+                     params: dict[str, str]) -> Response:
+    """The query page as JSON: the result in SPARQL JSON (the list of named queries without one)."""
+    if name:
+        result = app.graph.query(name, params)
+    elif text is not None and text.strip():
+        result = app.pool.query(text, timeout=app.config.timeout, max_rows=app.config.max_rows + 1)
+    else:
+        return query_list(app, request)
+    return result_response(app, request, result, "jsonld" if result.kind == "graph" else "json")
 
 
 def query_list(app: App, request: Request) -> Response:
@@ -295,7 +309,7 @@ def favicon(app: App, request: Request) -> Response:
 
 
 ROUTES = [
-    (GET, re.compile(r"/|/query"), query_page),
+    (GET, re.compile(r"/|/query(?P<suffix>\.json)?"), query_page),
     (GET_POST, re.compile(r"/sparql"), sparql),
     (GET, re.compile(r"/queries(?:\.json)?"), query_list),
     (GET, re.compile(r"/queries/(?P<name>[^/]+)"), named_query),
