@@ -73,3 +73,25 @@ def views_graph(views_project, tmp_path_factory):
     graph = RivalGraph(EmbeddedStore.create(folder / "store", trig_file=trig_file))
     yield graph
     graph.close()
+
+
+# -- rivalgraph serve (tests/test_server*.py): the real server on a fixture store ----------
+@pytest.fixture(scope="session")
+def server_project(tmp_path_factory):
+    """(project root, store): the real data plus entities with script in their labels."""
+    from tests.server_support import build_store, make_project
+
+    folder = tmp_path_factory.mktemp("server")
+    root = make_project(folder)
+    return root, build_store(root, folder / "store")
+
+
+@pytest.fixture(scope="session")
+def served(server_project, tmp_path_factory):
+    """`rivalgraph serve --max-rows 50 --timeout 1.5` on a free port, stopped with SIGTERM."""
+    from tests.server_support import running_server
+
+    root, store = server_project
+    log = tmp_path_factory.mktemp("serve-log") / "serve.log"
+    with running_server(root, store, "--max-rows", "50", log=log) as server:
+        yield server

@@ -173,5 +173,26 @@ def view(entity, hops, query, params, out, project):
         click.echo(str(path))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=5.0, show_default=True, type=float, help="Stop a query after this many seconds.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Cut results after this many rows.")
+@click.option("--workers", default=4, show_default=True, type=int, help="Query worker processes.")
+@click.option("--cache-size", default=2048, show_default=True, type=int,
+              help="Responses kept for repeated GETs (0: no cache).")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update from clients that send the token.")
+@click.option("--token", envvar="RIVALGRAPH_SERVER_TOKEN", default=None,
+              help="Bearer token updates must carry (or $RIVALGRAPH_SERVER_TOKEN).")
+@project_option
+def serve(host, port, timeout, max_rows, workers, cache_size, allow_update, token, project):
+    """Serve the built graph over HTTP: SPARQL endpoint, query page, entity pages."""
+    from .server import ServerConfig, serve as run_serve
+
+    run_serve(_project(project), config=ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
+                                                     workers=workers, cache_size=cache_size,
+                                                     allow_update=allow_update, token=token))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

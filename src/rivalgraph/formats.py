@@ -2,7 +2,8 @@
 
 Each format turns a :class:`~rivalgraph.store.QueryResult` into text. SELECT
 and ASK results go to table, csv, tsv, json (SPARQL 1.1 JSON) and xml (SPARQL
-XML); graph results to ttl, nt and jsonld.
+XML); graph results to ttl, nt, jsonld and rdfxml (RDF/XML, which some SPARQL
+clients ask for by default).
 """
 
 from __future__ import annotations
@@ -168,6 +169,19 @@ def _jsonld(result: QueryResult) -> str:
     return result.graph().serialize(format="json-ld", context=PREFIXES, indent=1)
 
 
+def _rdfxml(result: QueryResult) -> str:
+    from rdflib import Graph
+
+    from .vocab import PREFIXES
+
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    for t in sorted(result.triples, key=lambda t: tuple(term_nt(x) for x in t)):
+        g.add(t)
+    return g.serialize(format="xml")
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -179,6 +193,7 @@ FORMATS: dict[str, Format] = {
         Format("ttl", "text/turtle; charset=utf-8", ("graph",), _ttl, "ttl"),
         Format("nt", "application/n-triples", ("graph",), _nt, "nt"),
         Format("jsonld", "application/ld+json", ("graph",), _jsonld, "jsonld"),
+        Format("rdfxml", "application/rdf+xml", ("graph",), _rdfxml, "rdf"),
     )
 }
 

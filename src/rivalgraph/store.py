@@ -25,6 +25,7 @@ import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -81,28 +82,47 @@ class Store(ABC):
         self.close()
 
 
-def _syntax_error(exc: Exception) -> QueryError:
+def syntax_error(exc: Exception) -> QueryError:
+    """The engine's syntax error as a :class:`QueryError` with line and column."""
     message = str(exc)
     line, column = error_position(message)
     return QueryError(f"SPARQL syntax error: {message}", line=line, column=column)
 
 
-def run_oxigraph(store: ox.Store, sparql: str, convert):
-    """Run a query on a pyoxigraph store; ``convert`` maps each result term."""
+def run_oxigraph(store: ox.Store, sparql: str, convert, *, max_rows: int | None = None,
+                 prefixes: Mapping[str, str] | None = None, default_graphs: Iterable[str] = (),
+                 named_graphs: Iterable[str] = ()):
+    """Run a query on a pyoxigraph store; ``convert`` maps each result term.
+
+    ``max_rows`` stops reading solutions (or triples) after that many;
+    ``prefixes`` are declared for the query without changing its text (so
+    syntax errors keep their line and column). The default graph is the
+    union of all graphs, unless ``default_graphs`` (IRIs) name the graphs to
+    merge instead; ``named_graphs`` limit what ``GRAPH`` sees.
+    """
+    options: dict = {"prefixes": dict(prefixes) if prefixes else None}
+    default_graphs, named_graphs = list(default_graphs), list(named_graphs)
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
-        result = store.query(sparql, use_default_graph_as_union=True)
+        result = store.query(sparql, **options)
     except SyntaxError as exc:
-        raise _syntax_error(exc) from None
+        raise syntax_error(exc) from None
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        rows = [tuple(convert(sol[i]) for i in range(len(names))) for sol in result]
+        rows = [tuple(convert(sol[i]) for i in range(len(names))) for sol in islice(result, max_rows)]
         return ("select", names, rows)
     if isinstance(result, ox.QueryBoolean):
         return ("ask", bool(result))
-    return ("graph", [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in result])
+    return ("graph", [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in islice(result, max_rows)])
 
 
-def _to_result(raw, convert=None) -> QueryResult:
+def to_result(raw, convert=None) -> QueryResult:
+    """A :func:`run_oxigraph` answer as a :class:`QueryResult` (``convert`` maps plain terms back)."""
     if raw[0] == "select":
         rows = raw[2] if convert is None else [tuple(convert(c) for c in row) for row in raw[2]]
         return QueryResult("select", variables=list(raw[1]), rows=rows)
@@ -199,7 +219,7 @@ class EmbeddedStore(Store):
     def query(self, sparql, *, bindings=None, timeout=DEFAULT_TIMEOUT) -> QueryResult:
         text = substitute(sparql, bindings) if bindings else sparql
         if timeout is None:
-            return _to_result(run_oxigraph(self._store, text, terms.from_ox))
+            return to_result(run_oxigraph(self._store, text, terms.from_ox))
         if self.path is not None:
             return self._query_in_worker(text, timeout)
         return self._query_on_thread(text, timeout)
@@ -220,7 +240,7 @@ class EmbeddedStore(Store):
             raise QueryTimeout(timeout)
         if "exc" in box:
             raise box["exc"]
-        return _to_result(box["raw"])
+        return to_result(box["raw"])
 
     def _query_in_worker(self, sparql, timeout) -> QueryResult:
         with self._lock:
@@ -239,7 +259,7 @@ class EmbeddedStore(Store):
                 self._worker = None
                 raise QueryError("the query worker stopped unexpectedly (out of memory?)") from None
         if status == "ok":
-            return _to_result(payload, terms.from_plain)
+            return to_result(payload, terms.from_plain)
         if status == "query-error":
             message, line, column = payload
             raise QueryError(message, line=line, column=column)
