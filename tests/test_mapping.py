@@ -147,3 +147,17 @@ def test_new_source_is_a_mapping_file_not_code(mapped):
     prices = [s for s in statements(built, "NVIDIA-A800-SXM", "priceUSD") if s.source == "prices-db"]
     assert [(str(s.as_of), s.value) for s in prices] == [("2023-03-01", Decimal(13500))]
     assert built.report.rows_rejected["data/external/prices.csv"] == 1  # the row without a price
+
+
+def test_resolve_command_writes_only_the_reports(mapped, monkeypatch):
+    from click.testing import CliRunner
+
+    from rivalgraph.cli import main
+
+    result = CliRunner().invoke(main, ["resolve", "--project", str(mapped.root)])
+    assert result.exit_code == 0, result.output
+    assert "3 unmatched" in result.output
+    assert sorted(p.name for p in mapped.exports_dir.iterdir()) == [
+        "rejected-rows.csv", "resolution-report.json", "resolution-report.md"]
+    report = (mapped.exports_dir / "resolution-report.json").read_text(encoding="utf-8")
+    assert '"unmatched": 3' in report

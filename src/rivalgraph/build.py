@@ -259,22 +259,23 @@ def _agree(a: Statement, b: Statement, broader: dict[str, set[str]]) -> bool:
 def compute_support(statements: list[Statement], schema: Schema) -> dict[str, URIRef]:
     """Single source, corroborated or conflicting, for every statement.
 
-    Claims of two different sources about the same subject and property, at
-    overlapping times, corroborate each other when their values agree (same
+    Claims of two different sources about the same subject and property (in the
+    same unit), at overlapping times, corroborate each other when their values agree (same
     entity, or a chip SKU and its family; numbers or ranges within 5 %) and
     conflict otherwise. Properties
     whose values are entities can hold several values at once, so for them a
     different value is no conflict.
     """
-    groups: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Statement]] = defaultdict(list)
     broader: dict[str, set[str]] = defaultdict(set)
     for st in statements:
         if st.rank != "deprecated":
-            groups[(st.subject, st.predicate)].append(st)
+            # a price per hour and a purchase price are not two claims of one value
+            groups[(st.subject, st.predicate, st.unit)].append(st)
             if st.predicate == "variantOf" and st.object:
                 broader[st.subject].add(st.object)
     result = {st.id: RG.SingleSource for st in statements}
-    for (_, predicate), claims in groups.items():
+    for (_, predicate, _), claims in groups.items():
         if len({c.source for c in claims}) < 2:
             continue
         multi_valued = schema.properties[predicate].kind in ("entity", "text")

@@ -200,6 +200,7 @@ def build_graph(project: Project, *, shacl: bool = True, full_shacl: bool = Fals
     for line in report.fidelity_lines():
         progress(line)
     t1 = time.perf_counter()
+    progress(f"building quads from {len(records.statements)} statements ...")
     quads = build_quads(records, schema)
     report.seconds["build"] = time.perf_counter() - t1
     report.quads = len(set(quads))
@@ -303,10 +304,12 @@ def build(project: Project, *, shacl: bool = True, progress: Progress = _quiet) 
     t0 = time.perf_counter()
     built = build_graph(project, shacl=shacl, progress=progress)
     t1 = time.perf_counter()
+    progress(f"writing exports ({built.report.quads} quads) ...")
     built.report.files = write_exports(project, built)
     built.report.seconds["export"] = time.perf_counter() - t1
     progress(f"wrote {', '.join(built.report.files)}")
     t2 = time.perf_counter()
+    progress("loading the query store ...")
     write_store(project)
     built.report.seconds["store"] = time.perf_counter() - t2
     built.report.seconds["total"] = time.perf_counter() - t0
