@@ -161,3 +161,12 @@ def test_resolve_command_writes_only_the_reports(mapped, monkeypatch):
         "rejected-rows.csv", "resolution-report.json", "resolution-report.md"]
     report = (mapped.exports_dir / "resolution-report.json").read_text(encoding="utf-8")
     assert '"unmatched": 3' in report
+
+
+def test_templates_fill_cells_and_optional_text():
+    from rivalgraph.sources.mapping import _fill
+    from rivalgraph.sources.tabular import Row
+
+    row = Row("x.csv", 2, {"Vendor": "AWS", "Location": "", "Incomplete": "checked"})
+    assert _fill("on-demand at {Vendor} {Location}", row) == "on-demand at AWS"
+    assert _fill("estimate{Incomplete?; incomplete}{Location?; somewhere}", row) == "estimate; incomplete"

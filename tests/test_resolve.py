@@ -71,6 +71,13 @@ def test_sku_family_rules(resolver, sku, family):
     assert resolver.family_of(sku) == family
 
 
+def test_h100_and_h200_skus_are_also_in_the_group(resolver):
+    assert resolver.families_of("NVIDIA H100 SXM5 80GB") == ["H100", "H100-H200"]
+    assert resolver.families_of("NVIDIA H200 SXM") == ["H200", "H100-H200"]
+    assert resolver.families_of("NVIDIA H20") == ["H20"]
+    assert resolver.families_of("NVIDIA GH200") == []
+
+
 def test_two_candidates_are_ambiguous_not_merged(schema):
     a = Entity("Acme-Labs", ("Organization",), "Acme Labs", "Acme Labs")
     b = Entity("ACME-LABS-2", ("Organization",), "ACME LABS", "ACME LABS", source="other")

@@ -267,11 +267,14 @@ class Resolver:
             return None, "ambiguous", candidates
         return None, "", []
 
+    def families_of(self, name: str) -> list[str]:
+        """Every family a rule gives this SKU, in rule order (an H100 SKU is an H100 and in the H100/H200 group)."""
+        return list(dict.fromkeys(rule.family for rule in self.families if rule.matches(name)))
+
     def family_of(self, name: str) -> str | None:
-        for rule in self.families:
-            if rule.matches(name):
-                return rule.family
-        return None
+        """The first family a rule gives this SKU."""
+        families = self.families_of(name)
+        return families[0] if families else None
 
     def mint(self, name: str, kind: str) -> str:
         base = slug(name)

@@ -28,7 +28,8 @@ from ..records import Entity, Origin, Records, Source, Statement, parse_date, pa
 from ..resolve import KINDS, Resolver
 from .tabular import Row, read_rows
 
-_FIELD = re.compile(r"\{([^{}]+)\}")
+#: ``{Column}`` in a template is the row's cell; ``{Column?text}`` is ``text`` when the cell is not empty.
+_FIELD = re.compile(r"\{([^{}?]+)(?:\?([^{}]*))?\}")
 STATEMENT_KEYS = {"id", "predicate", "column", "split", "resolve", "create", "ignore", "unit", "lower", "upper",
                   "qualifier", "as_of", "start", "end", "strip", "quote", "note", "rank"}
 ENTITY_KEYS = {"type", "name", "resolve", "id", "label_zh", "description", "aliases"}
@@ -88,14 +89,14 @@ class Mapping:
             cols.add(self.entity["name"])
             cols |= set(self.entity.get("aliases", []))
             for key in ("label_zh", "description", "id"):
-                cols |= set(_FIELD.findall(self.entity.get(key, "")))
+                cols |= {c for c, _ in _FIELD.findall(self.entity.get(key, ""))}
         if self.subject:
             cols.add(self.subject["column"])
         for st in self.statements:
             cols |= {c for c in (st.column, st.lower, st.upper, st.as_of, st.start, st.end) if c}
             if st.quote and st.quote != "cell":
                 cols.add(st.quote)
-            cols |= set(_FIELD.findall(st.note))
+            cols |= {c for c, _ in _FIELD.findall(st.note)}
         return sorted(cols)
 
 
@@ -208,7 +209,10 @@ def read_mapped_rows(mapping: Mapping, root: Path) -> list[Row]:
 
 
 def _fill(template: str, row: Row) -> str:
-    return _FIELD.sub(lambda m: row.cells.get(m.group(1), ""), template).strip()
+    def cell(m: re.Match) -> str:
+        value = row.cells.get(m.group(1), "")
+        return (m.group(2) if value else "") if m.group(2) is not None else value
+    return " ".join(_FIELD.sub(cell, template).split())
 
 
 class Mapper:
@@ -226,18 +230,18 @@ class Mapper:
         src = ms.mapping.source
         eid = entity_id or self.resolver.mint(name, kind)
         types = (cls,)
-        family = self.resolver.family_of(name) if kind == "chip" else None
-        if family:
+        families = self.resolver.families_of(name) if kind == "chip" else []
+        if families:
             types = ("ChipVariant",)
         ent = Entity(id=eid, types=types, label_en=name, label_zh=label_zh or name, aliases_en=aliases,
                      description_en=description, source=src, origin=Origin(row.file, row.number))
         self.records.entities.append(ent)
         self.resolver.add(ent)
-        if family:
+        for i, family in enumerate(families):
             self.records.statements.append(Statement(
-                id=f"{src}.r{row.number}.{eid}.variantOf", subject=eid, predicate="variantOf", object=family,
-                source=src, locator=f"{row.file} row {row.number}", origin=Origin(row.file, row.number),
-                note="chip family by the rule of data/chip_families.csv"))
+                id=f"{src}.r{row.number}.{eid}.variantOf" + (f".{i + 1}" if i else ""), subject=eid,
+                predicate="variantOf", object=family, source=src, locator=f"{row.file} row {row.number}",
+                origin=Origin(row.file, row.number), note="chip family by a rule of data/chip_families.csv"))
         return eid
 
     # -- pass 1 ----------------------------------------------------------------
