@@ -125,6 +125,8 @@ def test_compare_claims_a800_order_beside_china_holdings(real_graph):
     assert (int(q4_2023["value"].toPython()), int(q4_2023["lower"].toPython()), int(q4_2023["upper"].toPython())) == (
         121421, 92871, 157504)
     assert str(q4_2023["parties"]) == "China"
+    # China's A800s added during 2023 by Epoch's median, beside the article's ~100,000 ordered in 2023
+    assert int(q4_2023["change_over_year"].toPython()) == 121421 - 28132
     assert all(str(r["support"]) in ("single source", "corroborated", "conflicting") for r in found)
 
 
