@@ -33,14 +33,21 @@ def repo_project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def real_graph(tmp_path_factory):
+def repo_built():
+    """The real graph built from data/ (records, quads, report), once per session."""
+    from rivalgraph.pipeline import build_graph
+
+    return build_graph(Project(REPO), shacl=False)
+
+
+@pytest.fixture(scope="session")
+def real_graph(tmp_path_factory, repo_built):
     """The real graph (built from data/) in a temporary store, opened once per session."""
     from rivalgraph.api import RivalGraph
-    from rivalgraph.pipeline import build_graph
     from rivalgraph.rdfio import trig
     from rivalgraph.store import EmbeddedStore
 
-    built = build_graph(Project(REPO), shacl=False)
+    built = repo_built
     folder = tmp_path_factory.mktemp("real")
     trig_file = folder / "real.trig"
     trig_file.write_text(trig(built.quads), encoding="utf-8")

@@ -51,17 +51,17 @@ def test_trig_has_one_graph_per_source(mini_project):
     assert str(GRAPH["entities"]) in names
 
 
-def test_committed_exports_are_fresh(repo_project):
+def test_committed_exports_are_fresh(repo_project, repo_built):
     """exports/ must be what `rivalgraph build` writes now: rebuild and commit when this fails."""
-    built = build_graph(repo_project, shacl=False)
+    built = repo_built
     assert repo_project.turtle_file.read_text(encoding="utf-8") == turtle(built.quads, HEADER), \
         "exports/rivalgraph.ttl is stale: run `rivalgraph build` and commit exports/"
     assert repo_project.trig_file.read_text(encoding="utf-8") == trig(built.quads, HEADER), \
         "exports/rivalgraph.trig is stale: run `rivalgraph build` and commit exports/"
 
 
-def test_oxigraph_reads_exports_with_the_same_counts(repo_project):
-    built = build_graph(repo_project, shacl=False)
+def test_oxigraph_reads_exports_with_the_same_counts(repo_project, repo_built):
+    built = repo_built
     triples = len({q[:3] for q in built.quads})
     quads = len(set(built.quads))
     store = ox.Store()
@@ -73,8 +73,8 @@ def test_oxigraph_reads_exports_with_the_same_counts(repo_project):
 
 
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="raptor2-utils (rapper) is installed by `make test`")
-def test_rapper_reads_exports_with_the_same_counts(repo_project):
-    built = build_graph(repo_project, shacl=False)
+def test_rapper_reads_exports_with_the_same_counts(repo_project, repo_built):
+    built = repo_built
     triples = len({q[:3] for q in built.quads})
     quads = len(set(built.quads))
     for path, fmt, expected in ((repo_project.turtle_file, "turtle", triples), (repo_project.trig_file, "trig", quads)):

@@ -239,9 +239,10 @@ def _range(st: Statement):
     return None
 
 
-def _agree(a: Statement, b: Statement) -> bool:
+def _agree(a: Statement, b: Statement, broader: dict[str, set[str]]) -> bool:
     if a.object or b.object:
-        return a.object == b.object
+        # a chip SKU agrees with its family: A100 SXM4 40 GB is an A100
+        return a.object == b.object or a.object in broader.get(b.object, ()) or b.object in broader.get(a.object, ())
     ra, rb = _range(a), _range(b)
     if ra is not None and rb is not None:
         lo_a, hi_a = ra
@@ -258,24 +259,29 @@ def _agree(a: Statement, b: Statement) -> bool:
 def compute_support(statements: list[Statement], schema: Schema) -> dict[str, URIRef]:
     """Single source, corroborated or conflicting, for every statement.
 
-    Claims of two different sources about the same subject and property, at
-    overlapping times, corroborate each other when their values agree (same
-    entity; numbers or ranges within 5 %) and conflict otherwise. Properties
+    Claims of two different sources about the same subject and property (in the
+    same unit), at overlapping times, corroborate each other when their values agree (same
+    entity, or a chip SKU and its family; numbers or ranges within 5 %) and
+    conflict otherwise. Properties
     whose values are entities can hold several values at once, so for them a
     different value is no conflict.
     """
-    groups: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Statement]] = defaultdict(list)
+    broader: dict[str, set[str]] = defaultdict(set)
     for st in statements:
         if st.rank != "deprecated":
-            groups[(st.subject, st.predicate)].append(st)
+            # a price per hour and a purchase price are not two claims of one value
+            groups[(st.subject, st.predicate, st.unit)].append(st)
+            if st.predicate == "variantOf" and st.object:
+                broader[st.subject].add(st.object)
     result = {st.id: RG.SingleSource for st in statements}
-    for (_, predicate), claims in groups.items():
+    for (_, predicate, _), claims in groups.items():
         if len({c.source for c in claims}) < 2:
             continue
         multi_valued = schema.properties[predicate].kind in ("entity", "text")
         for a in claims:
             others = [b for b in claims if b.source != a.source and _times_overlap(a, b)]
-            if any(_agree(a, b) for b in others):
+            if any(_agree(a, b, broader) for b in others):
                 result[a.id] = RG.Corroborated
             elif others and not multi_valued:
                 result[a.id] = RG.Conflicting

@@ -61,6 +61,8 @@ def build(project, no_shacl, quiet):
     if not quiet:
         click.echo(f"built {report.triples} triples from {sum(report.statements_by_source.values())} statements "
                    f"in {report.seconds['total']:.2f} s", err=True)
+        if report.rows_rejected and any(report.rows_rejected.values()):
+            click.echo(f"rows rejected: {sum(report.rows_rejected.values())} (see exports/rejected-rows.csv)", err=True)
     # views and pages for people (exports/views/), refreshed from the freshly built store
     from .api import RivalGraph
     from .views import build_views
@@ -79,6 +81,17 @@ def validate(project):
 
     report = run_validate(_project(project), progress=stderr_progress)
     click.echo(f"valid: {report.triples} triples, {report.entities} entities, SHACL conforms", err=True)
+
+
+@main.command()
+@project_option
+def resolve(project):
+    """Resolve the names of every mapped source; write exports/resolution-report.{json,md} and rejected-rows.csv."""
+    from .pipeline import resolve as run_resolve, stderr_progress
+
+    log = run_resolve(_project(project), progress=stderr_progress)
+    counts = log.resolution.counts()
+    click.echo(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()), err=True)
 
 
 @main.command("queries")

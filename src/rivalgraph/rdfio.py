@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import RDF, BNode, Literal, URIRef
 
@@ -63,6 +64,7 @@ def iri_short(iri: str) -> str:
     return iri_nt(iri)
 
 
+@lru_cache(maxsize=1 << 18)  # a term recurs in many triples; writing is the slow part of a build
 def term_ttl(term) -> str:
     if isinstance(term, URIRef):
         return iri_short(str(term))
@@ -71,6 +73,7 @@ def term_ttl(term) -> str:
     return term_nt(term)
 
 
+@lru_cache(maxsize=1 << 18)
 def _sort_key(term) -> tuple:
     return (0 if isinstance(term, URIRef) else 1 if isinstance(term, BNode) else 2, term_nt(term))
 

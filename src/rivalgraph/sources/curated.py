@@ -84,7 +84,7 @@ def read_curated(data_dir: Path, root: Path) -> Records:
             path = root / src.file
             if not path.is_file():
                 col.problems.append(row.problem("file", "source file not found"))
-            else:
+            elif src.type != "Dataset":  # a dataset's file is read by its mapping (data/mappings/)
                 src.text = read_text(path, src.file)
         records.sources.append(src)
 
