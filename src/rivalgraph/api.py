@@ -81,7 +81,7 @@ class RivalGraph:
         limit = self.timeout if timeout is None else timeout
         if _looks_like_name(query):
             named = queries.get(query)
-            bindings = queries.bind(named, {k: str(v) for k, v in values.items()}, self._resolver())
+            bindings = queries.bind(named, {k: str(v) for k, v in values.items()}, self._resolver(), self._check_term)
             return self.store.query(named.text, bindings=bindings, timeout=limit)
         text = prefix_header(query) + query
         bindings = {k: v if isinstance(v, (URIRef, Literal)) else Literal(v) for k, v in values.items()}
@@ -143,6 +143,13 @@ class RivalGraph:
             raise UnknownEntity(f"parameter {parameter!r}: no entity has the id, label or alias {name!r}")
         listed = ", ".join(f"{str(m)[len(str(ID)):]} ({r[1]})" for m, r in zip(matches, res.rows))
         raise UnknownEntity(f"parameter {parameter!r}: {name!r} names several entities: {listed}; use an id")
+
+    def _check_term(self, iri: URIRef, parameter: str, kind: str) -> URIRef:
+        """``iri`` if the graph declares or uses it as a ``kind`` (property or class), else an error."""
+        found = self.store.query(queries.internal(kind), bindings={"term": iri}, timeout=self.timeout)
+        if not found.boolean:
+            raise UnknownEntity(f"parameter {parameter!r}: the graph has no {kind} {str(iri)!r}")
+        return iri
 
     def _resolver(self):
         return lambda raw, param: self.resolve(raw, param)
