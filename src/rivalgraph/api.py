@@ -12,13 +12,14 @@ Everything the CLI does is a method here.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 
 from . import queries
-from .errors import UnknownEntity
+from .errors import QueryError, UnknownEntity
 from .project import Project, find_project
 from .store import DEFAULT_TIMEOUT, EmbeddedStore, QueryResult, RemoteStore, Store
 from .vocab import ID, PREFIXES
@@ -82,24 +83,35 @@ class RivalGraph:
         if _looks_like_name(query):
             named = queries.get(query)
             bindings = queries.bind(named, {k: str(v) for k, v in values.items()}, self._resolver(), self._check_term)
-            return self.store.query(named.text, bindings=bindings, timeout=limit)
-        text = prefix_header(query) + query
+            try:
+                return self.store.query(named.text, bindings=bindings, timeout=limit)
+            except QueryError as exc:
+                raise located(exc, named.text, 0) from None
+        header = prefix_header(query)
         bindings = {k: v if isinstance(v, (URIRef, Literal)) else Literal(v) for k, v in values.items()}
-        return self.store.query(text, bindings=bindings or None, timeout=limit)
+        try:
+            return self.store.query(header + query, bindings=bindings or None, timeout=limit)
+        except QueryError as exc:
+            raise located(exc, query, header.count("\n")) from None
 
     def frame(self, query: str, params: Mapping[str, str] | None = None, *, labels: str | None = None,
               timeout: float | None = None, **kwparams: str):
         """Like :meth:`query`, as a pandas DataFrame.
 
         IRIs and literals become Python values (str, Decimal, date, int ...).
-        With ``labels="zh"`` (or ``"en"``) every column of entity IRIs gets a
-        ``<column>_label`` column beside it in that language.
+        With ``labels="zh"`` (or ``"en"``) a named query's own label columns
+        are in that language (its ``lang`` parameter), and every other column
+        of entity IRIs gets a ``<column>_label`` column beside it.
         """
         import pandas as pd
 
         from .terms import python_value
 
-        result = self.query(query, params, timeout=timeout, **kwparams)
+        values = {**(params or {}), **kwparams}
+        if labels and _looks_like_name(query) and "lang" not in values:
+            if any(p.name == "lang" for p in queries.get(query).parameters):
+                values["lang"] = labels  # the query's own label columns in that language too
+        result = self.query(query, values, timeout=timeout)
         if result.kind == "ask":
             return pd.DataFrame({"boolean": [bool(result.boolean)]})
         if result.kind == "graph":
@@ -111,8 +123,8 @@ class RivalGraph:
         return df
 
     def _add_labels(self, df, result: QueryResult, lang: str):
-        entity_cols = [i for i, v in enumerate(result.variables)
-                       if any(isinstance(r[i], URIRef) and str(r[i]).startswith(str(ID)) for r in result.rows)]
+        entity_cols = [i for i, v in enumerate(result.variables) if f"{v}_label" not in df.columns
+                       and any(isinstance(r[i], URIRef) and str(r[i]).startswith(str(ID)) for r in result.rows)]
         iris = sorted({r[i] for i in entity_cols for r in result.rows if isinstance(r[i], URIRef)})
         if not iris:
             return df
@@ -155,17 +167,37 @@ class RivalGraph:
         return lambda raw, param: self.resolve(raw, param)
 
     def rdflib_graph(self):
-        """The whole graph as an rdflib ``Dataset`` (one named graph per source)."""
+        """The whole graph as an rdflib ``Dataset`` (one named graph per source; the default graph is their union)."""
         from rdflib import Dataset
 
-        ds = Dataset()
+        ds = Dataset(default_union=True)  # the default graph is the union, as in the store
         if self.project is not None and self.project.trig_file.is_file():
             ds.parse(self.project.trig_file, format="trig")
             return ds
-        result = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", timeout=self.timeout)
-        for t in result.triples:
-            ds.add(t)
+        result = self.store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", timeout=self.timeout)
+        graphs = {}
+        for s, p, o, g in result.rows:
+            if g not in graphs:
+                graphs[g] = ds.graph(g)
+            graphs[g].add((s, p, o))
         return ds
+
+
+def located(exc: QueryError, text: str, added_lines: int) -> QueryError:
+    """A syntax error counted in the user's own text (without the PREFIX lines added to it), with the line shown."""
+    if exc.line is None or type(exc) is not QueryError:
+        return exc
+    line, column = exc.line - added_lines, exc.column
+    detail = re.sub(r"^SPARQL syntax error: (error )?at \d+:\d+:?\s*", "", str(exc))
+    if "Prefix not found" in detail:
+        detail = "a prefix that is not declared (add a PREFIX line)"
+    elif len(detail) > 300:
+        detail = detail[:300] + " ..."
+    message = f"SPARQL syntax error at line {line}, column {column}: {detail}"
+    lines = text.splitlines()
+    if 1 <= line <= len(lines) and column:
+        message += f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
+    return QueryError(message, line=line, column=column)
 
 
 def _looks_like_name(text: str) -> bool:
