@@ -80,3 +80,19 @@ def test_default_time_limit_from_the_environment(monkeypatch):
 def test_open_a_store_folder(query_trig):
     with rivalgraph.open(store=query_trig.parent / "store", timeout=10) as graph:
         assert graph.frame("compare-orgs", org="Alpha", rival="Beta")["measure"][0] == "models released"
+
+
+def test_a_plain_script_can_use_time_limits(query_trig, tmp_path):
+    # the time-limit worker is a fresh interpreter: it must not re-run the user's script
+    import subprocess
+    import sys
+
+    script = tmp_path / "notebook_export.py"
+    script.write_text(
+        "import rivalgraph\n"
+        f"rg = rivalgraph.open(store={str(query_trig.parent / 'store')!r}, timeout=20)\n"
+        "print(len(rg.frame('leaderboard', benchmark='MMLU')))\n"
+        "print('done')\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["4", "done"]

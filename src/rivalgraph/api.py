@@ -44,6 +44,7 @@ class RivalGraph:
         self.store = store
         self.timeout = default_timeout() if timeout is None else timeout
         self.project = project
+        self._resolved: dict[tuple[str, str], URIRef] = {}  # names already resolved (embedded, read-only stores)
 
     # -- opening -------------------------------------------------------
     @classmethod
@@ -128,12 +129,21 @@ class RivalGraph:
         iris = sorted({r[i] for i in entity_cols for r in result.rows if isinstance(r[i], URIRef)})
         if not iris:
             return df
-        res = self.store.query(queries.internal("labels"), bindings={"lang": Literal(lang)}, timeout=self.timeout)
+        res = self._lookup("labels", {"lang": Literal(lang)})
         names = {str(r[0]): str(r[1]) for r in res.rows if r[1] is not None}
         for i in entity_cols:
             col = result.variables[i]
             df.insert(df.columns.get_loc(col) + 1, f"{col}_label", df[col].map(lambda v: names.get(v)))
         return df
+
+    def _lookup(self, name: str, bindings: dict) -> QueryResult:
+        """Run one of the library's own lookups (``queries/lookup/NAME.rq``).
+
+        They are small and bounded (one scan at most), so on the embedded store
+        they run in this process, without the time-limit worker's round trip.
+        """
+        limit = None if isinstance(self.store, EmbeddedStore) else self.timeout
+        return self.store.query(queries.internal(name), bindings=bindings, timeout=limit)
 
     # -- entities ------------------------------------------------------
     def resolve(self, name: str, parameter: str = "entity") -> URIRef:
@@ -144,10 +154,10 @@ class RivalGraph:
         else:
             candidate = ID[name] if name and " " not in name and "<" not in name and ">" not in name else None
         if candidate is not None:
-            found = self.store.query(queries.internal("entity-by-id"), bindings={"entity": candidate}, timeout=self.timeout)
+            found = self._lookup("entity-by-id", {"entity": candidate})
             if found.rows:
                 return candidate
-        res = self.store.query(queries.internal("entity-by-label"), bindings={"name": Literal(name)}, timeout=self.timeout)
+        res = self._lookup("entity-by-label", {"name": Literal(name)})
         matches = [r[0] for r in res.rows]
         if len(matches) == 1:
             return matches[0]
@@ -158,13 +168,22 @@ class RivalGraph:
 
     def _check_term(self, iri: URIRef, parameter: str, kind: str) -> URIRef:
         """``iri`` if the graph declares or uses it as a ``kind`` (property or class), else an error."""
-        found = self.store.query(queries.internal(kind), bindings={"term": iri}, timeout=self.timeout)
+        found = self._lookup(kind, {"term": iri})
         if not found.boolean:
             raise UnknownEntity(f"parameter {parameter!r}: the graph has no {kind} {str(iri)!r}")
         return iri
 
     def _resolver(self):
-        return lambda raw, param: self.resolve(raw, param)
+        if not isinstance(self.store, EmbeddedStore) or self.store.path is None:
+            return lambda raw, param: self.resolve(raw, param)
+
+        def cached(raw, param):  # an on-disk store is opened read-only: its entities do not change
+            key = (raw, param)
+            if key not in self._resolved:
+                self._resolved[key] = self.resolve(raw, param)
+            return self._resolved[key]
+
+        return cached
 
     def rdflib_graph(self):
         """The whole graph as an rdflib ``Dataset`` (one named graph per source; the default graph is their union)."""
