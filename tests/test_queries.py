@@ -149,3 +149,9 @@ def test_expand_iri():
     assert str(expand_iri("<https://example.org/x>")) == "https://example.org/x"
     with pytest.raises(ParameterError):
         expand_iri("not an iri")
+
+
+def test_readme_lists_every_named_query():
+    readme = (HERE.parent / "README.md").read_text(encoding="utf-8")
+    for q in queries.named_queries():
+        assert f"| `{q.name}` | {q.title} |" in readme, q.name
