@@ -115,25 +115,7 @@ def _to_result(raw, convert=None) -> QueryResult:
     return QueryResult("graph", triples=triples)
 
 
-def _worker_main(request_fd: int, response_fd: int, path: str) -> None:  # runs in the worker process
-    requests = Connection(request_fd, writable=False)
-    responses = Connection(response_fd, readable=False)
-    store = ox.Store.read_only(path)
-    while True:
-        try:
-            request = requests.recv()
-        except EOFError:  # the parent closed its end or exited
-            return
-        try:
-            raw = run_oxigraph(store, request, terms.to_plain)
-            responses.send(("ok", raw))
-        except QueryError as exc:
-            responses.send(("query-error", (str(exc), exc.line, exc.column)))
-        except Exception as exc:  # a bug or an I/O error: pass it on as itself
-            responses.send(("error", f"{type(exc).__name__}: {exc}"))
-
-
-_WORKER_CODE = "import sys; from rivalgraph.store import _worker_main; _worker_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])"
+_WORKER_CODE = "import sys; from rivalgraph._worker import main; main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])"
 
 
 class _Worker:
@@ -269,9 +251,8 @@ class EmbeddedStore(Store):
                 raise QueryError("the query worker stopped unexpectedly (out of memory?)") from None
         if status == "ok":
             return _to_result(payload, terms.from_plain)
-        if status == "query-error":
-            message, line, column = payload
-            raise QueryError(message, line=line, column=column)
+        if status == "syntax":
+            raise _syntax_error(SyntaxError(payload))
         raise RuntimeError(payload)
 
     def close(self) -> None:
