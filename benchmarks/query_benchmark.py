@@ -11,7 +11,8 @@ For each size it generates (or reuses, in benchmarks/out/) a deterministic graph
 (b) rdflib: a ``Dataset`` parsed from the same N-Quads, ``Dataset.query`` on the same
     ``.rq`` text with the same bound parameters; a query running past the cap is stopped
     (the subprocess is killed) and reported as "> cap";
-(c) raw pyoxigraph: ``Store.bulk_load`` on disk and ``Store.query``, all solutions read.
+(c) raw pyoxigraph: ``Store.bulk_load`` on disk (and ``optimize``, as rivalgraph does), the store
+    opened read-only as rivalgraph's worker opens it, ``Store.query``, every term of every solution read.
 
 Load time is reading the file into the engine (for rivalgraph: building the
 persistent store, which happens once per build). Peak memory is the
@@ -55,6 +56,11 @@ def _bound_texts(params_by_query: dict) -> dict[str, str]:
     return out
 
 
+def _high_water_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
 def engine_main(engine: str, nq: str, work: str, params_json: str, names: list[str], repeat: int, cap: float) -> None:
     params = json.loads(params_json)
     emit = lambda **kw: print(json.dumps(kw), flush=True)  # noqa: E731
@@ -65,9 +71,20 @@ def engine_main(engine: str, nq: str, work: str, params_json: str, names: list[s
 
         store = EmbeddedStore.create(Path(work) / "rivalgraph-store", nquads_file=Path(nq))
         graph = RivalGraph(store, timeout=cap)
+        load_seconds = time.perf_counter() - t0
+        load_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        import pyoxigraph as ox
+
+        raw = ox.Store.read_only(str(Path(work) / "rivalgraph-store"))  # the same store, for paired timings
+        texts = _bound_texts(params)
 
         def run(name):
             return len(graph.query(name, params.get(name, {})).rows)
+
+        def run_raw(name):
+            solutions = raw.query(texts[name], use_default_graph_as_union=True)
+            width = len(solutions.variables)
+            return len([tuple(s[i] for i in range(width)) for s in solutions])
     elif engine == "pyoxigraph":
         import pyoxigraph as ox
 
@@ -75,12 +92,14 @@ def engine_main(engine: str, nq: str, work: str, params_json: str, names: list[s
         store.bulk_load(path=nq, format=ox.RdfFormat.N_QUADS)
         store.flush()
         store.optimize()  # as rivalgraph's store is, so both read the same on-disk layout
+        del store
+        store = ox.Store.read_only(str(Path(work) / "raw-store"))  # and open it as rivalgraph's worker does
         texts = _bound_texts(params)
 
         def run(name):
             solutions = store.query(texts[name], use_default_graph_as_union=True)
-            names_ = [v.value for v in solutions.variables]
-            return len([[s[v] for v in names_] for s in solutions])
+            width = len(solutions.variables)
+            return len([tuple(s[i] for i in range(width)) for s in solutions])
     else:
         from rdflib import Dataset
 
@@ -90,24 +109,37 @@ def engine_main(engine: str, nq: str, work: str, params_json: str, names: list[s
 
         def run(name):
             return len(list(ds.query(texts[name])))
-    emit(load=time.perf_counter() - t0)
+    if engine == "rivalgraph":
+        emit(load=load_seconds)
+    else:
+        emit(load=time.perf_counter() - t0)
     for name in names:
         emit(start=name)
         t = time.perf_counter()
         rows = run(name)  # warm-up (and the only run when slow)
         first = time.perf_counter() - t
-        times = [first]
+        times, paired = [first], []
         if first < 1:
             times = []
             for _ in range(repeat):
                 t = time.perf_counter()
                 run(name)
                 times.append(time.perf_counter() - t)
-        emit(query=name, median=statistics.median(times), rows=rows, runs=len(times))
+                if engine == "rivalgraph":  # raw pyoxigraph right after, on the same store, under the same load
+                    t = time.perf_counter()
+                    run_raw(name)
+                    paired.append(time.perf_counter() - t)
+        emit(query=name, median=statistics.median(times), rows=rows, runs=len(times),
+             raw_median=statistics.median(paired) if paired else None)
     if engine == "rivalgraph":
+        # the load (building the store) and the queries (the worker process) peak apart; the worker's
+        # own high-water mark, read before it stops (a child's ru_maxrss would include the parent's at fork)
+        worker = graph.store._worker
+        query_peak_kb = _high_water_kb(worker.process.pid) if worker is not None else 0
         graph.close()
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    emit(peak_mb=peak / 1024)
+        emit(peak_mb=load_peak / 1024, query_peak_mb=query_peak_kb / 1024)
+    else:
+        emit(peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 # -- the parent: run engines with a cap per query ------------------------------------------
@@ -119,7 +151,8 @@ def measure(engine: str, nq: Path, work: Path, params: dict, names: list[str], r
     while True:
         cmd = [sys.executable, __file__, "_engine", engine, str(nq), str(work), json.dumps(params),
                ",".join(todo), str(repeat), str(cap)]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+        with (work.parent / f"engine-{engine}.log").open("a") as log:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=os.environ.copy())
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout] + [lines.put(None)], daemon=True).start()
         current, deadline = None, time.monotonic() + load_cap
@@ -153,6 +186,8 @@ def measure(engine: str, nq: Path, work: Path, params: dict, names: list[str], r
                 deadline = time.monotonic() + cap
             elif "peak_mb" in msg:
                 result["peak_mb"] = max(result["peak_mb"], msg["peak_mb"])
+                if "query_peak_mb" in msg:
+                    result["query_peak_mb"] = msg["query_peak_mb"]
         if finished and proc.returncode != 0:
             raise RuntimeError(f"{engine} engine failed (exit {proc.returncode})")
         if finished or not todo:
@@ -166,6 +201,9 @@ def main(argv=None) -> None:
     ap.add_argument("--cap", type=float, default=60.0, help="per-query cap in seconds (rdflib)")
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="largest size rdflib is run on")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    ap.add_argument("--engines", default=",".join(ENGINES), help="engines to measure now")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep benchmarks/out/raw-results.json and measure only what it lacks for --engines")
     args = ap.parse_args(argv)
 
     from rivalgraph import queries
@@ -174,21 +212,34 @@ def main(argv=None) -> None:
     names = [q.name for q in queries.named_queries()]
     out_dir = HERE / "out"
     sizes = [int(s) for s in args.sizes.split(",")]
+    raw_file = out_dir / "raw-results.json"
     runs = {}
+    if args.resume and raw_file.is_file():
+        runs = {int(k): v for k, v in json.loads(raw_file.read_text()).items()}
     for size in sizes:
         nq, params, quads = generate(size, out_dir)
-        runs[size] = {"quads": quads}
-        for engine in ENGINES:
+        runs.setdefault(size, {})["quads"] = quads
+        for engine in args.engines.split(","):
             if engine == "rdflib" and size > args.rdflib_max:
                 runs[size][engine] = None
+                continue
+            before = runs[size].get(engine) if args.resume else None
+            todo = [n for n in names if not before or n not in before["queries"]]
+            if not todo:
                 continue
             work = out_dir / f"work-{size}-{engine}"
             subprocess.run(["rm", "-rf", str(work)], check=True)
             work.mkdir(parents=True)
-            print(f"{size} triples, {engine} ...", file=sys.stderr, flush=True)
-            runs[size][engine] = measure(engine, nq, work, params, names, args.repeat, args.cap, load_cap=900)
+            print(f"{size} triples, {engine}: {len(todo)} queries ...", file=sys.stderr, flush=True)
+            got = measure(engine, nq, work, params, todo, args.repeat, args.cap, load_cap=900)
+            if before:
+                before["queries"].update(got["queries"])
+                before["peak_mb"] = max(before["peak_mb"], got["peak_mb"])
+                got = before
+            runs[size][engine] = got
             subprocess.run(["rm", "-rf", str(work)], check=True)
-            (out_dir / "raw-results.json").write_text(json.dumps(runs, indent=1, default=str))
+            raw_file.write_text(json.dumps(runs, indent=1, default=str))
+    runs = {s: r for s, r in runs.items() if s in sizes}
     Path(args.out).write_text(report(runs, names, args), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
