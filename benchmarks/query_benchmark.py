@@ -204,6 +204,7 @@ def main(argv=None) -> None:
     ap.add_argument("--engines", default=",".join(ENGINES), help="engines to measure now")
     ap.add_argument("--resume", action="store_true",
                     help="keep benchmarks/out/raw-results.json and measure only what it lacks for --engines")
+    ap.add_argument("--report-only", action="store_true", help="rewrite the table from benchmarks/out/raw-results.json")
     args = ap.parse_args(argv)
 
     from rivalgraph import queries
@@ -214,6 +215,11 @@ def main(argv=None) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     raw_file = out_dir / "raw-results.json"
     runs = {}
+    machine_file = out_dir / "machine.json"
+    if args.report_only:
+        runs = {int(k): v for k, v in json.loads(raw_file.read_text()).items() if int(k) in sizes}
+        Path(args.out).write_text(report(runs, names, args, json.loads(machine_file.read_text())), encoding="utf-8")
+        return
     if args.resume and raw_file.is_file():
         runs = {int(k): v for k, v in json.loads(raw_file.read_text()).items()}
     for size in sizes:
@@ -240,14 +246,16 @@ def main(argv=None) -> None:
             subprocess.run(["rm", "-rf", str(work)], check=True)
             raw_file.write_text(json.dumps(runs, indent=1, default=str))
     runs = {s: r for s, r in runs.items() if s in sizes}
-    Path(args.out).write_text(report(runs, names, args), encoding="utf-8")
+    facts = machine()
+    machine_file.write_text(json.dumps(facts))
+    Path(args.out).write_text(report(runs, names, args, facts), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
 
-def report(runs: dict, names: list[str], args) -> str:
+def report(runs: dict, names: list[str], args, facts: dict) -> str:
     from report import render
 
-    return render(runs, names, args, machine())
+    return render(runs, names, args, facts)
 
 
 def machine() -> dict:
