@@ -32,12 +32,12 @@ def repo_project() -> Project:
     return Project(REPO)
 
 
-def build_to_trig(project: Project, target: Path) -> Path:
-    """Build ``project`` (SHACL included) and write its TriG to ``target``."""
+def build_to_trig(project: Project, target: Path, *, shacl: bool) -> Path:
+    """Build ``project`` and write its TriG to ``target``."""
     from rivalgraph.pipeline import build_graph
     from rivalgraph.rdfio import trig
 
-    built = build_graph(project, shacl=True)
+    built = build_graph(project, shacl=shacl)
     target.write_text(trig(built.quads), encoding="utf-8")
     return target
 
@@ -45,7 +45,7 @@ def build_to_trig(project: Project, target: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_trig(tmp_path_factory) -> Path:
     """The real graph (built from data/) as a TriG file."""
-    return build_to_trig(Project(REPO), tmp_path_factory.mktemp("real") / "real.trig")
+    return build_to_trig(Project(REPO), tmp_path_factory.mktemp("real") / "real.trig", shacl=False)
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +65,7 @@ def query_trig(tmp_path_factory) -> Path:
     """The hand-made graph of tests/fixtures/queries (two datasets), built and written as TriG."""
     folder = tmp_path_factory.mktemp("queries")
     project = copy_project(folder / "project", FIXTURES / "queries" / "data")
-    return build_to_trig(project, folder / "queries.trig")
+    return build_to_trig(project, folder / "queries.trig", shacl=True)  # the fixture must stay valid
 
 
 @pytest.fixture(scope="session")

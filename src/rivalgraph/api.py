@@ -2,7 +2,7 @@
 
     >>> import rivalgraph
     >>> rg = rivalgraph.open()                       # the project's built store
-    >>> rg.frame("a800-orders", chip="A800")         # a named query -> DataFrame
+    >>> rg.frame("chip-orders", chip="A800")         # a named query -> DataFrame
     >>> rg.frame("SELECT ?s WHERE { ?s a rg:Model }")  # ad hoc SPARQL (prefixes added)
     >>> rg.resolve("商汤")                            # a name -> the entity's IRI
 
