@@ -40,18 +40,53 @@ def repo_built():
     return build_graph(Project(REPO), shacl=False)
 
 
-@pytest.fixture(scope="session")
-def real_graph(tmp_path_factory, repo_built):
-    """The real graph (built from data/) in a temporary store, opened once per session."""
-    from rivalgraph.api import RivalGraph
+def build_to_trig(project: Project, target: Path, *, shacl: bool) -> Path:
+    """Build ``project`` and write its TriG to ``target``."""
+    from rivalgraph.pipeline import build_graph
     from rivalgraph.rdfio import trig
+
+    built = build_graph(project, shacl=shacl)
+    target.write_text(trig(built.quads), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_trig(tmp_path_factory, repo_built) -> Path:
+    """The real graph (built from data/) as a TriG file."""
+    from rivalgraph.rdfio import trig
+
+    target = tmp_path_factory.mktemp("real") / "real.trig"
+    target.write_text(trig(repo_built.quads), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_graph(real_trig):
+    """The real graph in a temporary on-disk store, opened once per session."""
+    from rivalgraph.api import RivalGraph
     from rivalgraph.store import EmbeddedStore
 
-    built = repo_built
-    folder = tmp_path_factory.mktemp("real")
-    trig_file = folder / "real.trig"
-    trig_file.write_text(trig(built.quads), encoding="utf-8")
-    store = EmbeddedStore.create(folder / "store", trig_file=trig_file)
+    store = EmbeddedStore.create(real_trig.parent / "store", trig_file=real_trig)
+    graph = RivalGraph(store)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def query_trig(tmp_path_factory) -> Path:
+    """The hand-made graph of tests/fixtures/queries (two datasets), built and written as TriG."""
+    folder = tmp_path_factory.mktemp("queries")
+    project = copy_project(folder / "project", FIXTURES / "queries" / "data")
+    return build_to_trig(project, folder / "queries.trig", shacl=True)  # the fixture must stay valid
+
+
+@pytest.fixture(scope="session")
+def query_graph(query_trig):
+    """The hand-made graph of tests/fixtures/queries in an on-disk store, opened once per session."""
+    from rivalgraph.api import RivalGraph
+    from rivalgraph.store import EmbeddedStore
+
+    store = EmbeddedStore.create(query_trig.parent / "store", trig_file=query_trig)
     graph = RivalGraph(store)
     yield graph
     graph.close()

@@ -30,7 +30,7 @@ class _Group(click.Group):
             click.echo(f"error: {exc.count} SHACL violation(s)\n" + "\n".join(lines[:60]), err=True)
             sys.exit(2)
         except QueryError as exc:
-            where = f" (line {exc.line}, column {exc.column})" if exc.line else ""
+            where = f" (line {exc.line}, column {exc.column})" if exc.line and "at line" not in str(exc) else ""
             click.echo(f"error: {exc}{where}", err=True)
             sys.exit(3)
         except RivalgraphError as exc:
@@ -128,7 +128,9 @@ def query(query, params, fmt, output, endpoint, timeout, project):
     text = query
     if query == "-":
         text = sys.stdin.read()
-    elif query.endswith(".rq") and Path(query).is_file():
+    elif query.endswith(".rq"):
+        if not Path(query).is_file():
+            raise click.BadParameter(f"no file {query!r}", param_hint="QUERY")
         text = Path(query).read_text(encoding="utf-8")
     graph = RivalGraph.open(None if endpoint else project, endpoint=endpoint, timeout=timeout)
     try:

@@ -16,8 +16,10 @@ query is limited by the HTTP client's timeout.
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -26,6 +28,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -132,35 +135,40 @@ def to_result(raw, convert=None) -> QueryResult:
     return QueryResult("graph", triples=triples)
 
 
-def _worker_main(conn, path: str) -> None:  # runs in the worker process
-    store = ox.Store.read_only(path)
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:
-            return
-        try:
-            raw = run_oxigraph(store, request, terms.to_plain)
-            conn.send(("ok", raw))
-        except QueryError as exc:
-            conn.send(("query-error", (str(exc), exc.line, exc.column)))
-        except Exception as exc:  # a bug or an I/O error: pass it on as itself
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+_WORKER_CODE = "import sys; from rivalgraph._worker import main; main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])"
 
 
 class _Worker:
+    """A child process that answers queries on the store, read-only; killed to stop a query.
+
+    Started as a fresh interpreter (not with multiprocessing), so it never
+    re-runs the user's script the way a spawned multiprocessing child would.
+    """
+
     def __init__(self, path: Path):
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, str(path)), daemon=True)
-        self.process.start()
-        child.close()
+        request_r, request_w = os.pipe()
+        response_r, response_w = os.pipe()
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join([package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_CODE, str(request_r), str(response_w), str(path)],
+            pass_fds=(request_r, response_w), env=env, stdin=subprocess.DEVNULL,
+        )
+        os.close(request_r)
+        os.close(response_w)
+        self.requests = Connection(request_w, readable=False)
+        self.responses = Connection(response_r, writable=False)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def stop(self) -> None:
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        self.process.wait(5)
+        self.requests.close()
+        self.responses.close()
 
 
 class EmbeddedStore(Store):
@@ -183,8 +191,9 @@ class EmbeddedStore(Store):
         self._lock = threading.Lock()
 
     @classmethod
-    def create(cls, path: Path | str, *, trig_file: Path | None = None, quads: Iterable | None = None) -> "EmbeddedStore":
-        """Write a new store at ``path`` (replacing any) from a TriG file or quads."""
+    def create(cls, path: Path | str, *, trig_file: Path | None = None, quads: Iterable | None = None,
+               nquads_file: Path | None = None) -> "EmbeddedStore":
+        """Write a new store at ``path`` (replacing any) from a TriG file, an N-Quads file or quads."""
         path = Path(path)
         if path.exists():
             shutil.rmtree(path)
@@ -192,6 +201,8 @@ class EmbeddedStore(Store):
         store = ox.Store(str(path))
         if trig_file is not None:
             store.bulk_load(path=str(trig_file), format=ox.RdfFormat.TRIG)
+        if nquads_file is not None:
+            store.bulk_load(path=str(nquads_file), format=ox.RdfFormat.N_QUADS)
         if quads is not None:
             store.bulk_extend(quads)
         store.flush()
@@ -244,25 +255,24 @@ class EmbeddedStore(Store):
 
     def _query_in_worker(self, sparql, timeout) -> QueryResult:
         with self._lock:
-            if self._worker is None or not self._worker.process.is_alive():
+            if self._worker is None or not self._worker.alive():
                 self._worker = _Worker(self.path)
             worker = self._worker
-            worker.conn.send(sparql)
-            if not worker.conn.poll(timeout):
-                worker.stop()
-                self._worker = None
-                raise QueryTimeout(timeout)
             try:
-                status, payload = worker.conn.recv()
-            except EOFError:
+                worker.requests.send(sparql)
+                if not worker.responses.poll(timeout):
+                    worker.stop()
+                    self._worker = None
+                    raise QueryTimeout(timeout)
+                status, payload = worker.responses.recv()
+            except (EOFError, OSError):
                 worker.stop()
                 self._worker = None
                 raise QueryError("the query worker stopped unexpectedly (out of memory?)") from None
         if status == "ok":
             return to_result(payload, terms.from_plain)
-        if status == "query-error":
-            message, line, column = payload
-            raise QueryError(message, line=line, column=column)
+        if status == "syntax":
+            raise syntax_error(SyntaxError(payload))
         raise RuntimeError(payload)
 
     def close(self) -> None:

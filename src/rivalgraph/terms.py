@@ -57,21 +57,8 @@ def to_ox(term: Node):
     raise TypeError(f"unsupported term {term!r}")
 
 
-def to_plain(term) -> tuple | None:
-    """pyoxigraph term -> a picklable tuple, for passing results between processes."""
-    if term is None:
-        return None
-    cls = type(term)
-    if cls is ox.NamedNode:
-        return ("u", term.value)
-    if cls is ox.Literal:
-        if term.language:
-            return ("l", term.value, term.language)
-        return ("t", term.value, term.datatype.value)
-    return ("b", term.value)
-
-
 def from_plain(item: tuple | None) -> Node | None:
+    """A term as the time-limit worker sends it (:func:`rivalgraph._worker.to_plain`) -> rdflib term."""
     if item is None:
         return None
     kind = item[0]

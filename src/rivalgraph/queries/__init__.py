@@ -28,7 +28,7 @@ from ..errors import ParameterError, UnknownEntity, UnknownQuery
 from ..records import parse_date, parse_number
 from ..vocab import ID
 
-PARAM_TYPES = ("entity", "string", "date", "number", "iri")
+PARAM_TYPES = ("entity", "property", "class", "string", "date", "number", "iri")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>.*?))?\s*(?:--\s*(?P<doc>.*))?$")
 
 
@@ -118,12 +118,42 @@ def internal(name: str) -> str:
     return resources.files(__package__).joinpath("lookup", name + ".rq").read_text(encoding="utf-8")
 
 
-def convert_value(param: Parameter, raw: str, resolve_entity) -> object:
-    """A parameter's text -> an RDF term, checked against its declared type."""
+def expand_iri(raw: str, default_prefix: str = "rg") -> URIRef:
+    """``rg:gpuCount``, ``gpuCount`` (in ``default_prefix``) or a full IRI -> the IRI."""
+    from ..vocab import PREFIXES
+
+    raw = raw.strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1]
+    prefix, sep, local = raw.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return URIRef(PREFIXES[prefix] + local)
+    if not sep and re.match(r"^[A-Za-z_][A-Za-z0-9_.-]*$", raw):
+        return URIRef(PREFIXES[default_prefix] + raw)
+    if re.match(r"^https?://[^<>\"{}|^`\\\s]+$", raw):
+        return URIRef(raw)
+    raise ParameterError(f"{raw!r} is not an IRI, a prefixed name (rg:gpuCount) or a name of the ontology")
+
+
+def convert_value(param: Parameter, raw: str, resolve_entity, resolve_term=None) -> object:
+    """A parameter's text -> an RDF term, checked against its declared type.
+
+    ``resolve_entity(raw, name)`` turns an entity name into its IRI;
+    ``resolve_term(iri, name, type)`` checks that a property or class exists.
+    """
     if param.type == "entity":
         return resolve_entity(raw, param.name)
+    if param.type in ("property", "class"):
+        try:
+            iri = expand_iri(raw)
+        except ParameterError as exc:
+            raise ParameterError(f"parameter {param.name!r}: {exc}") from None
+        return resolve_term(iri, param.name, param.type) if resolve_term else iri
     if param.type == "iri":
-        return URIRef(raw)
+        try:
+            return expand_iri(raw)
+        except ParameterError as exc:
+            raise ParameterError(f"parameter {param.name!r}: {exc}") from None
     if param.type == "date":
         try:
             return Literal(parse_date(raw).date.isoformat(), datatype=XSD.date)
@@ -137,7 +167,7 @@ def convert_value(param: Parameter, raw: str, resolve_entity) -> object:
     return Literal(raw)
 
 
-def bind(query: NamedQuery, values: dict[str, str], resolve_entity) -> dict[str, object]:
+def bind(query: NamedQuery, values: dict[str, str], resolve_entity, resolve_term=None) -> dict[str, object]:
     """Check ``values`` against the query's parameters and turn them into terms."""
     for key in values:
         query.parameter(key)
@@ -146,7 +176,7 @@ def bind(query: NamedQuery, values: dict[str, str], resolve_entity) -> dict[str,
         raw = values.get(p.name, p.default)
         if raw is None:
             raise ParameterError(f"query {query.name!r} needs parameter {p.name!r} ({p.type}): {p.description}")
-        out[p.name] = convert_value(p, raw, resolve_entity)
+        out[p.name] = convert_value(p, raw, resolve_entity, resolve_term)
     return out
 
 

@@ -71,7 +71,7 @@ def worker_main(conn, path: str, writable: bool, prefixes: dict[str, str] | None
                 conn.send(("ok", None))
             else:
                 defaults, named = dataset or ((), ())
-                conn.send(("ok", run_oxigraph(store, text, terms.to_plain, max_rows=max_rows, prefixes=prefixes,
+                conn.send(("ok", run_oxigraph(store, text, to_plain, max_rows=max_rows, prefixes=prefixes,
                                               default_graphs=defaults, named_graphs=named)))
         except QueryError as exc:
             conn.send(("query-error", (str(exc), exc.line, exc.column)))
