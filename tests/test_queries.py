@@ -27,6 +27,8 @@ ACTUAL = HERE / "out" / "queries"
 #: case name -> (query, parameters). Every named query has at least one case.
 CASES: dict[str, tuple[str, dict[str, str]]] = {
     "leaderboard-mmlu": ("leaderboard", {"benchmark": "MMLU"}),
+    "compare-claims-x800": ("compare-claims", {"about": "X800"}),
+    "compare-claims-a1": ("compare-claims", {"about": "A-1"}),
     "leaderboard-gsm8k-zh": ("leaderboard", {"benchmark": "GSM8K", "lang": "zh"}),
     "models-over-time": ("models-over-time", {}),
     "models-over-time-2024": ("models-over-time", {"from": "2024-01-01", "to": "2024-12-31"}),
