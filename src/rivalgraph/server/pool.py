@@ -29,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import terms
+from .._worker import to_plain
 from ..errors import ProjectError, QueryError, QueryTimeout, RivalgraphError
 from ..sparqltext import substitute
 from ..store import DEFAULT_TIMEOUT, QueryResult, Store, run_oxigraph, syntax_error, to_result
