@@ -50,6 +50,16 @@ def build_to_trig(project: Project, target: Path, *, shacl: bool) -> Path:
     return target
 
 
+def open_graph(trig_file: Path):
+    """A RivalGraph over a fresh on-disk store loaded from ``trig_file``, closed after use."""
+    from rivalgraph.api import RivalGraph
+    from rivalgraph.store import EmbeddedStore
+
+    graph = RivalGraph(EmbeddedStore.create(trig_file.parent / "store", trig_file=trig_file))
+    yield graph
+    graph.close()
+
+
 @pytest.fixture(scope="session")
 def real_trig(tmp_path_factory, repo_built) -> Path:
     """The real graph (built from data/) as a TriG file."""
@@ -63,13 +73,7 @@ def real_trig(tmp_path_factory, repo_built) -> Path:
 @pytest.fixture(scope="session")
 def real_graph(real_trig):
     """The real graph in a temporary on-disk store, opened once per session."""
-    from rivalgraph.api import RivalGraph
-    from rivalgraph.store import EmbeddedStore
-
-    store = EmbeddedStore.create(real_trig.parent / "store", trig_file=real_trig)
-    graph = RivalGraph(store)
-    yield graph
-    graph.close()
+    yield from open_graph(real_trig)
 
 
 @pytest.fixture(scope="session")
@@ -83,13 +87,7 @@ def query_trig(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def query_graph(query_trig):
     """The hand-made graph of tests/fixtures/queries in an on-disk store, opened once per session."""
-    from rivalgraph.api import RivalGraph
-    from rivalgraph.store import EmbeddedStore
-
-    store = EmbeddedStore.create(query_trig.parent / "store", trig_file=query_trig)
-    graph = RivalGraph(store)
-    yield graph
-    graph.close()
+    yield from open_graph(query_trig)
 
 
 # -- views: a tiny project whose labels, quotes and notes are hostile HTML ---------
@@ -103,18 +101,8 @@ def views_project(tmp_path_factory) -> Project:
 @pytest.fixture(scope="session")
 def views_graph(views_project, tmp_path_factory):
     """The views fixture built (without SHACL: its dataset rows carry no locators) into a store."""
-    from rivalgraph.api import RivalGraph
-    from rivalgraph.pipeline import build_graph
-    from rivalgraph.rdfio import trig
-    from rivalgraph.store import EmbeddedStore
-
-    built = build_graph(views_project, shacl=False)
     folder = tmp_path_factory.mktemp("views-store")
-    trig_file = folder / "views.trig"
-    trig_file.write_text(trig(built.quads), encoding="utf-8")
-    graph = RivalGraph(EmbeddedStore.create(folder / "store", trig_file=trig_file))
-    yield graph
-    graph.close()
+    yield from open_graph(build_to_trig(views_project, folder / "views.trig", shacl=False))
 
 
 # -- rivalgraph serve (tests/test_server*.py): the real server on a fixture store ----------

@@ -38,6 +38,17 @@ class _Group(click.Group):
             sys.exit(1)
 
 
+def _key_values(items: tuple[str, ...]) -> dict[str, str]:
+    """``--param KEY=VALUE`` options as a dict."""
+    values = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        values[key.strip()] = value
+    return values
+
+
 project_option = click.option("--project", "project", default=None, metavar="DIR",
                               help="The project folder (default: found from the current folder).")
 
@@ -119,12 +130,7 @@ def query(query, params, fmt, output, endpoint, timeout, project):
     from .api import RivalGraph
     from .formats import render
 
-    values = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        values[key.strip()] = value
+    values = _key_values(params)
     text = query
     if query == "-":
         text = sys.stdin.read()
@@ -161,12 +167,7 @@ def view(entity, hops, query, params, out, project):
 
     if entity and query:
         raise click.UsageError("give either ENTITY or --query, not both")
-    values = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        values[key.strip()] = value
+    values = _key_values(params)
     proj = _project(project)
     folder = out or proj.exports_dir / "views"
     folder.mkdir(parents=True, exist_ok=True)

@@ -226,7 +226,7 @@ def validate(project: Project, *, progress: Progress = _quiet) -> BuildReport:
     return build_graph(project, shacl=True, full_shacl=True, progress=progress).report
 
 
-def write_exports(project: Project, built: Built, extra: Callable[[Built, "os.PathLike"], None] | None = None) -> list[str]:
+def write_exports(project: Project, built: Built) -> list[str]:
     """Write the export files atomically (staging folder, then one rename per file)."""
     from .rdfio import trig, turtle
 
@@ -245,8 +245,6 @@ def write_exports(project: Project, built: Built, extra: Callable[[Built, "os.Pa
         }
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
-        if extra is not None:
-            extra(built, staging)
         written = []
         for path in sorted(staging.rglob("*")):
             if path.is_file():

@@ -24,9 +24,8 @@ from importlib import resources
 
 from rdflib import XSD, Literal, URIRef
 
-from ..errors import ParameterError, UnknownEntity, UnknownQuery
+from ..errors import ParameterError, UnknownQuery
 from ..records import parse_date, parse_number
-from ..vocab import ID
 
 PARAM_TYPES = ("entity", "property", "class", "string", "date", "number", "iri")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>.*?))?\s*(?:--\s*(?P<doc>.*))?$")
@@ -181,5 +180,5 @@ def bind(query: NamedQuery, values: dict[str, str], resolve_entity, resolve_term
 
 
 __all__ = [
-    "NamedQuery", "Parameter", "named_queries", "get", "internal", "bind", "UnknownEntity", "ID",
+    "NamedQuery", "Parameter", "named_queries", "get", "internal", "bind",
 ]
