@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from rdflib import Literal, URIRef
+
 from .rdfio import term_nt
 
 _TOKEN = re.compile(
@@ -54,3 +56,26 @@ def error_position(message: str) -> tuple[int | None, int | None]:
     """Line and column from an engine's syntax-error message, when it gives them."""
     m = _POSITION.search(message)
     return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def with_values(query: str, variable: str, terms) -> str:
+    """The query with ``VALUES ?variable { ... }`` as the first thing of its WHERE clause.
+
+    A list-valued bound parameter, as Jena's ``setValues`` does it: each term
+    is written in N-Triples syntax by :func:`rivalgraph.rdfio.term_nt`, never
+    formatted by hand. The block opens the outermost group so the engine joins
+    from the few bound values rather than filtering the whole graph.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_]+", variable):
+        raise ValueError(f"not a SPARQL variable name: {variable!r}")
+    for m in _TOKEN.finditer(query):
+        if m.lastgroup == "open":
+            block = f"\n  VALUES ?{variable} {{ {' '.join(_value_nt(t) for t in terms)} }}"
+            return query[:m.end()] + block + query[m.end():]
+    raise ValueError("the query has no group pattern to put VALUES in")
+
+
+def _value_nt(term) -> str:
+    if not isinstance(term, (URIRef, Literal)):
+        raise TypeError(f"a VALUES list holds IRIs and literals, not {term!r}")
+    return term_nt(term)
