@@ -77,6 +77,14 @@ def real_graph(real_trig):
 
 
 @pytest.fixture(scope="session")
+def real_view_data(real_graph):
+    """What the views read from the real graph, read once per session (seconds)."""
+    from rivalgraph.views.data import load_graph_data
+
+    return load_graph_data(real_graph)
+
+
+@pytest.fixture(scope="session")
 def query_trig(tmp_path_factory) -> Path:
     """The hand-made graph of tests/fixtures/queries (two datasets), built and written as TriG."""
     folder = tmp_path_factory.mktemp("queries")

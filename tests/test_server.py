@@ -309,8 +309,6 @@ def test_search_in_either_language(served):
     assert hits[0]["entity"] == str(ID.SenseTime)
 
 
-@pytest.mark.xfail(reason="an ego view re-reads the whole graph (about 6 s on the real graph with Epoch data), "
-                          "past the test server's 1.5 s limit; needs a cached view-model", strict=False)
 def test_ego_view_of_an_entity(served):
     status, headers, body = fetch(f"{served.base}/views/ego/SenseTime?hops=1")
     assert status == 200 and headers["Content-Type"].startswith("text/html")

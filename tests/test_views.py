@@ -271,8 +271,8 @@ def test_cli_build_and_view(tmp_path, monkeypatch):
 
 # -- the real graph -----------------------------------------------------------------
 
-def test_views_of_the_real_graph(real_graph):
-    data = load_graph_data(real_graph)
+def test_views_of_the_real_graph(real_view_data):
+    data = real_view_data
     supply = graphs.supply_chain(data)
     ordered = {(e.source, e.target): e for e in supply.edges}
     assert ordered[("A800", "Baidu")].label == "ordered 100,000 in all (2023)"

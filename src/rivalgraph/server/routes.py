@@ -272,7 +272,7 @@ def ego_view(app: App, request: Request, id: str) -> Response:  # noqa: A002
         raise HttpError(400, "hops must be 1, 2 or 3")
     from ..views import ego_view_html
 
-    html = ego_view_html(app.graph, str(found)[len(str(ID)):], hops=hops)
+    html = ego_view_html(app.graph, str(found)[len(str(ID)):], hops=hops, timeout=app.config.timeout)
     return Response(200, html.encode("utf-8"), "text/html; charset=utf-8",
                     {"Content-Security-Policy": VIEW_CSP}, cacheable=True)
 

@@ -24,11 +24,14 @@ def build_views(graph, out_dir: Path) -> list[Path]:
     return run(graph, out_dir)
 
 
-def ego_view_html(graph, entity: str, hops: int = 2) -> str:
-    """The ego view of ``entity`` (by id or any zh/en label), ``hops`` links out."""
+def ego_view_html(graph, entity: str, hops: int = 2, *, timeout: float | None = None) -> str:
+    """The ego view of ``entity`` (by id or any zh/en label), ``hops`` links out.
+
+    Reads only the entity's neighbourhood; ``timeout`` (seconds) bounds the whole view.
+    """
     from .site import ego_view_html as run
 
-    return run(graph, entity, hops)
+    return run(graph, entity, hops, timeout=timeout)
 
 
 def query_view_html(graph, query: str, params: dict | None = None) -> str:

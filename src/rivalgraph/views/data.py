@@ -3,11 +3,13 @@
 :func:`load_graph_data` runs the view queries (``queries/views/*.rq``) through
 :meth:`RivalGraph.query` and groups their rows into plain dataclasses. Every
 view and page is built from one :class:`GraphData`, so a build asks the graph
-each question once.
+each question once. :class:`FocusedData` asks the same queries about a few
+entities at a time, for a view of one part of the graph (an ego view).
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,8 +17,10 @@ from importlib import resources
 
 from rdflib import Literal
 
+from ..errors import QueryTimeout
 from ..queries import NamedQuery, parse_front_matter
-from ..vocab import local_id
+from ..sparqltext import with_values
+from ..vocab import ID, local_id
 
 
 @dataclass
@@ -182,6 +186,30 @@ def _run(graph, name: str):
     return graph.query(view_query(name).text)
 
 
+#: How many terms one focused query binds; the engine joins from a short VALUES
+#: list fast, and slows down more than linearly on a long one.
+CHUNK = 250
+
+
+class _Rows:
+    """The rows of several results of one query, as one result."""
+
+    def __init__(self, variables, rows):
+        self.variables, self.rows = variables, rows
+
+
+#: How many entities one focused query binds: the engine joins from a short
+#: VALUES list fast, and slows down more than linearly on a long one.
+CHUNK = 250
+
+
+class _Rows:
+    """The rows of several results of one query, as one result."""
+
+    def __init__(self, variables, rows):
+        self.variables, self.rows = variables, rows
+
+
 def load_graph_data(graph) -> GraphData:
     """Ask ``graph`` (a :class:`~rivalgraph.api.RivalGraph`) the view queries."""
     data = GraphData()
@@ -190,13 +218,100 @@ def load_graph_data(graph) -> GraphData:
     data.facts = _claims(_run(graph, "facts"), edge=False)
     _read_events(data, _run(graph, "events"))
     _read_sources(data, _run(graph, "sources"))
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for prop, label, lang in _run(graph, "properties").rows:
-        labels[_id(prop)][str(lang)] = str(label)
-    data.property_labels = {p: (v.get("en", p), v.get("zh", v.get("en", p))) for p, v in labels.items()}
+    for src, statements in _run(graph, "source-counts").rows:
+        if _id(src) in data.sources:
+            data.sources[_id(src)].statements = int(str(statements))
+    _read_property_labels(data, _run(graph, "properties"))
     rows = _run(graph, "triple-count").rows
     data.triples = int(str(rows[0][0])) if rows else 0
     return data
+
+
+class FocusedData:
+    """A :class:`GraphData` filled a few entities at a time, for views of part of the graph.
+
+    An ego view or a query's drawing needs the entities near a handful of
+    nodes, not the whole graph: each method asks the view queries only about
+    the entities it is given (a ``VALUES`` list, in chunks) and remembers what
+    it has asked, so no entity is asked about twice. :attr:`data` grows as it
+    goes; the sources and property labels (a few hundred rows) come whole.
+
+    With ``timeout`` (seconds) every query shares that one budget, and the
+    first past it raises :class:`~rivalgraph.errors.QueryTimeout`: a view made
+    of many small queries is limited as a whole, like a single query.
+    """
+
+    def __init__(self, graph, timeout: float | None = None):
+        self.graph = graph
+        self.timeout = timeout
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self.data = GraphData()
+        self._asked: dict[str, set[str]] = defaultdict(set)
+        self._edges: dict[str, Claim] = {}
+        self._facts: dict[str, Claim] = {}
+        _read_sources(self.data, self._query(view_query("sources").text))
+        _read_property_labels(self.data, self._query(view_query("properties").text))
+
+    def _query(self, text: str):
+        if self._deadline is None:
+            return self.graph.query(text)
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(self.timeout)
+        try:
+            return self.graph.query(text, timeout=left)
+        except QueryTimeout:
+            raise QueryTimeout(self.timeout) from None
+
+    def _ask(self, kind: str, name: str, variable: str, ids) -> _Rows:
+        """Rows of view query ``name`` about the ``ids`` not yet asked about as ``kind``, in chunks."""
+        todo = sorted(set(ids) - self._asked[kind])
+        self._asked[kind].update(todo)
+        text = view_query(name).text
+        variables, rows = [], []
+        for start in range(0, len(todo), CHUNK):
+            result = self._query(with_values(text, variable, [ID[i] for i in todo[start:start + CHUNK]]))
+            variables = result.variables
+            rows.extend(result.rows)
+        return _Rows(variables, rows)
+
+    def entities(self, ids) -> None:
+        """Load the classes, labels and aliases of ``ids``."""
+        rows = self._ask("entities", "entities", "entity", ids)
+        if rows.rows:
+            _read_entities(self.data, rows)
+            self.data.entities = dict(sorted(self.data.entities.items()))  # the order a whole read has
+
+    def edges_from(self, ids) -> list[Claim]:
+        """Load the links whose subject is one of ``ids`` (not asked before); returns them."""
+        return self._add_edges(self._ask("from", "edges", "subject", ids))
+
+    def edges_to(self, ids) -> list[Claim]:
+        """Load the links whose object is one of ``ids`` (not asked before); returns them."""
+        return self._add_edges(self._ask("to", "edges", "object", ids))
+
+    def facts(self, ids) -> None:
+        """Load the values (numbers, dates, text) of ``ids``."""
+        rows = self._ask("facts", "facts", "subject", ids)
+        if rows.rows:
+            for c in _claims(rows, edge=False):
+                self._facts.setdefault(c.statement, c)
+            self.data.facts = [self._facts[k] for k in sorted(self._facts)]
+
+    def _add_edges(self, rows: _Rows) -> list[Claim]:
+        claims = _claims(rows, edge=True) if rows.rows else []
+        new = [c for c in claims if c.statement not in self._edges]
+        if new:
+            self._edges.update((c.statement, c) for c in new)
+            self.data.edges = [self._edges[k] for k in sorted(self._edges)]
+        return claims
+
+
+def _read_property_labels(data: GraphData, result) -> None:
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for prop, label, lang in result.rows:
+        labels[_id(prop)][str(lang)] = str(label)
+    data.property_labels = {p: (v.get("en", p), v.get("zh", v.get("en", p))) for p, v in labels.items()}
 
 
 def _read_entities(data: GraphData, result) -> None:
@@ -277,7 +392,7 @@ def _read_events(data: GraphData, result) -> None:
 
 
 def _read_sources(data: GraphData, result) -> None:
-    for src, kind, label, title, date, publisher, locator, licence, statements in result.rows:
+    for src, kind, label, title, date, publisher, locator, licence in result.rows:
         sid = _id(src)
         data.sources[sid] = Source(sid, local_id(str(kind)), _s(label) or "", _s(title) or "", (_s(date) or "")[:10],
-                                   _id(publisher), _s(locator), _s(licence), int(str(statements)) if statements else 0)
+                                   _id(publisher), _s(locator), _s(licence))

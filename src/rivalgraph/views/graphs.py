@@ -213,7 +213,7 @@ def overview(data: GraphData, links: list[Link] | None = None, limit: int = OVER
                      candidates, links, note=note)
 
 
-def _raw_links(data: GraphData) -> list[Link]:
+def raw_links(data: GraphData) -> list[Link]:
     links: dict[tuple[str, str, str], Link] = {}
     for c in data.edges:
         if c.subject in data.entities and c.object in data.entities:
@@ -227,7 +227,7 @@ def ego(data: GraphData, entity: str, hops: int = 2, links: list[Link] | None = 
     """An entity and everything within ``hops`` links of it (either direction)."""
     e = data.entities[entity]
     if is_nary(e):
-        links = _raw_links(data)  # an order or evaluation itself: show its parts
+        links = raw_links(data)  # an order or evaluation itself: show its parts
     elif links is None:
         links = folded_links(data)
     adj: dict[str, set[str]] = defaultdict(set)

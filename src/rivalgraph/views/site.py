@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import ParameterError, UnknownEntity
 from ..vocab import local_id
-from . import graphs, pages, render
+from . import focus, graphs, pages, render
 from .data import GraphData, load_graph_data
 from .queryview import query_graph
 
@@ -90,19 +90,18 @@ def build_views(graph, out_dir: Path) -> list[Path]:
     return written
 
 
-def _entity_id(graph, data: GraphData, entity: str) -> str:
-    eid = local_id(str(graph.resolve(entity)))
-    if eid not in data.entities:
-        raise UnknownEntity(f"{entity!r} is not an entity the views can draw")
-    return eid
+def ego_view_html(graph, entity: str, hops: int = 2, *, timeout: float | None = None) -> str:
+    """The ego view of ``entity`` (id or any zh/en label); :class:`UnknownEntity` when the graph has none.
 
-
-def ego_view_html(graph, entity: str, hops: int = 2) -> str:
-    """The ego view of ``entity`` (id or any zh/en label); :class:`UnknownEntity` when the graph has none."""
+    Only the entity's neighbourhood is read (:mod:`rivalgraph.views.focus`);
+    ``timeout`` (seconds) bounds that reading as a whole.
+    """
     if hops < 1:
         raise ParameterError(f"hops must be at least 1, not {hops}")
-    data = load_graph_data(graph)
-    eid = _entity_id(graph, data, entity)
+    eid = local_id(str(graph.resolve(entity)))
+    data = focus.ego_data(graph, eid, hops, timeout=timeout)
+    if data is None:
+        raise UnknownEntity(f"{entity!r} is not an entity the views can draw")
     return render.graph_html(graphs.ego(data, eid, hops), nav=nav())
 
 
@@ -113,6 +112,6 @@ def query_view_html(graph, query: str, params: dict | None = None) -> str:
     columns of entities (:class:`~rivalgraph.errors.ViewError` otherwise).
     """
     result = graph.query(query, params or {})
-    data = load_graph_data(graph)
+    data = focus.entity_data(graph, result)
     title = query if "\n" not in query and len(query) < 80 else "Query result"
     return render.graph_html(query_graph(data, result, title), nav=nav())
