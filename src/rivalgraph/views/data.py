@@ -290,6 +290,10 @@ class FocusedData:
         """Load the links whose object is one of ``ids`` (not asked before); returns them."""
         return self._add_edges(self._ask("to", "edges", "object", ids))
 
+    def parts_of(self, ids) -> list[str]:
+        """The orders, holdings and evaluations that name one of ``ids`` (not asked before)."""
+        return [_id(row[0]) for row in self._ask("parts", "parts-of", "object", ids).rows]
+
     def facts(self, ids) -> None:
         """Load the values (numbers, dates, text) of ``ids``."""
         rows = self._ask("facts", "facts", "subject", ids)

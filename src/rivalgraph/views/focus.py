@@ -50,9 +50,23 @@ def ego_data(graph, entity: str, hops: int, limit: int = EGO_LIMIT, *,
         ring = nxt
         if not ring:
             break
-    _read_ring(part, ring, raw)  # the links among the outermost entities
+    _read_outer_ring(part, ring, raw)
     part.facts(seen | {e for e, ent in part.data.entities.items() if is_nary(ent)})
     return part.data
+
+
+def _read_outer_ring(part: FocusedData, ring: list[str], raw: bool) -> None:
+    """Read the links the outermost ring has with the entities already chosen.
+
+    Its links to entities further out are not drawn, so its incoming links
+    and its neighbours' labels are not read: only its outgoing links, and
+    the orders, holdings and evaluations it takes part in, with their parts.
+    """
+    part.edges_from(ring)
+    if not raw:
+        nary = part.parts_of(ring)
+        part.entities(nary)
+        part.edges_from(nary)
 
 
 def _read_ring(part: FocusedData, ring: list[str], raw: bool) -> dict[str, set[str]]:
