@@ -125,7 +125,13 @@ def run_oxigraph(store: ox.Store, sparql: str, convert, *, max_rows: int | None 
 
 
 def to_result(raw, convert=None) -> QueryResult:
-    """A :func:`run_oxigraph` answer as a :class:`QueryResult` (``convert`` maps plain terms back)."""
+    """A :func:`run_oxigraph` answer as a :class:`QueryResult` (``convert`` maps plain terms back).
+
+    Each distinct term is converted once: results repeat their IRIs (sources,
+    ranks, properties) row after row, and rdflib terms are immutable.
+    """
+    if convert is not None:
+        convert = _memo(convert)
     if raw[0] == "select":
         rows = raw[2] if convert is None else [tuple(convert(c) for c in row) for row in raw[2]]
         return QueryResult("select", variables=list(raw[1]), rows=rows)
@@ -133,6 +139,19 @@ def to_result(raw, convert=None) -> QueryResult:
         return QueryResult("ask", boolean=raw[1])
     triples = raw[1] if convert is None else [tuple(convert(c) for c in t) for t in raw[1]]
     return QueryResult("graph", triples=triples)
+
+
+def _memo(convert):
+    seen: dict = {}
+
+    def once(term):
+        try:
+            return seen[term]
+        except KeyError:
+            out = seen[term] = convert(term)
+            return out
+
+    return once
 
 
 _WORKER_CODE = "import sys; from rivalgraph._worker import main; main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])"
