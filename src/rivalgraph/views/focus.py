@@ -77,7 +77,8 @@ def _read_ring(part: FocusedData, ring: list[str], raw: bool) -> dict[str, set[s
     part.entities({c.object for c in out} | {c.subject for c in into})
     if not raw:
         ents = part.data.entities
-        nary = {c.object for c in out if is_nary(ents.get(c.object))} | {c.subject for c in into if is_nary(ents.get(c.subject))}
+        nary = {c.object for c in out if is_nary(ents.get(c.object))}
+        nary |= {c.subject for c in into if is_nary(ents.get(c.subject))}
         part.entities({c.object for c in part.edges_from(nary)})
     links = raw_links(part.data) if raw else folded_links(part.data)
     adjacent: dict[str, set[str]] = defaultdict(set)
