@@ -186,18 +186,6 @@ def _run(graph, name: str):
     return graph.query(view_query(name).text)
 
 
-#: How many terms one focused query binds; the engine joins from a short VALUES
-#: list fast, and slows down more than linearly on a long one.
-CHUNK = 250
-
-
-class _Rows:
-    """The rows of several results of one query, as one result."""
-
-    def __init__(self, variables, rows):
-        self.variables, self.rows = variables, rows
-
-
 #: How many entities one focused query binds: the engine joins from a short
 #: VALUES list fast, and slows down more than linearly on a long one.
 CHUNK = 250

@@ -214,6 +214,7 @@ def overview(data: GraphData, links: list[Link] | None = None, limit: int = OVER
 
 
 def raw_links(data: GraphData) -> list[Link]:
+    """Entity-to-entity links as the claims state them, orders and evaluations not folded."""
     links: dict[tuple[str, str, str], Link] = {}
     for c in data.edges:
         if c.subject in data.entities and c.object in data.entities:
