@@ -129,3 +129,16 @@ def test_entity_page_and_search_box(page, served):
     assert page.url.endswith("/entity/NVIDIA")
     assert "英伟达" in page.locator("h1").inner_text()
     no_script_ran(page)
+
+
+def test_ego_view_from_an_entity_page(page, served):
+    page.goto(served.base + "/entity/XSS-Lab")
+    page.click("a[href='/views/ego/XSS-Lab']")
+    page.wait_for_url("**/views/ego/XSS-Lab")
+    page.wait_for_function("window.rivalgraphView && window.rivalgraphView.isStable()", timeout=30_000)
+    assert page.evaluate("rivalgraphView.renderedNodeCount()") == page.evaluate("rivalgraphView.nodeCount()") >= 2
+    page.fill("#search", "XSS Model")
+    page.click("#search-form button")
+    assert page.evaluate("rivalgraphView.selected()") == ["XSS-Model"]
+    assert XSS_LABEL in page.inner_text("h1") or XSS_LABEL in page.title()
+    no_script_ran(page)
