@@ -327,7 +327,13 @@ def _read_entities(data: GraphData, result) -> None:
         data.entities[eid] = Entity(eid, tuple(sorted(p["classes"])), en, zh, aliases, p["description"])
 
 
+#: Details of a statement (rg: properties) -> the Claim field each fills.
+_DETAILS = {"accordingTo": "according_to", "quote": "quote", "asOf": "as_of", "startTime": "start",
+            "endTime": "end", "qualifierNote": "note", "lowerBound": "lower", "upperBound": "upper", "unit": "unit"}
+
+
 def _claims(result, *, edge: bool) -> list[Claim]:
+    """Claims from rows of ``edges.rq`` or ``facts.rq``: one row per statement and detail."""
     cols = {v: i for i, v in enumerate(result.variables)}
     out: dict[str, Claim] = {}
     for row in result.rows:
@@ -336,36 +342,32 @@ def _claims(result, *, edge: bool) -> list[Claim]:
             return None if i is None else row[i]
 
         sid = _id(get("statement"))
-        qualifier = _s(get("qualifier"))
-        if sid in out:
-            c = out[sid]
-            if qualifier and qualifier not in c.qualifiers:
-                c.qualifiers = tuple(sorted((*c.qualifiers, qualifier)))
+        c = out.get(sid)
+        if c is None:
+            rank = _s(get("rank")) or ""
+            c = out[sid] = Claim(statement=sid, subject=_id(get("subject")), property=_id(get("property")),
+                                 rank="preferred" if rank.endswith("PreferredRank") else "normal",
+                                 source=_id(get("source")) or "")
+            if edge:
+                c.object = _id(get("object"))
+            else:
+                c.value = _s(get("value"))
+                c.number = _number(get("value"))
+        detail = get("detail")
+        if detail is None:
             continue
-        rank = _s(get("rank")) or ""
-        c = Claim(
-            statement=sid,
-            subject=_id(get("subject")),
-            property=_id(get("property")),
-            rank="preferred" if rank.endswith("PreferredRank") else "normal",
-            source=_id(get("source")) or "",
-            according_to=_id(get("according_to")),
-            quote=_s(get("quote")),
-            as_of=_s(get("as_of")),
-            start=_s(get("start")),
-            end=_s(get("end")),
-            note=_s(get("note")),
-        )
-        if edge:
-            c.object = _id(get("object"))
-        else:
-            c.value = _s(get("value"))
-            c.number = _number(get("value"))
-            c.unit = _s(get("unit"))
-            c.lower = _s(get("lower"))
-            c.upper = _s(get("upper"))
-            c.qualifiers = (qualifier,) if qualifier else ()
-        out[sid] = c
+        name = str(detail).rpartition("#")[2]
+        if name == "qualifier":
+            label = _s(get("detail_label"))
+            if label and label not in c.qualifiers:
+                c.qualifiers = tuple(sorted((*c.qualifiers, label)))
+            continue
+        value = get("detail_value")
+        value = _s(get("detail_label")) if name == "unit" else _id(value) if name == "accordingTo" else _s(value)
+        field_name = _DETAILS[name]
+        current = getattr(c, field_name)
+        if value is not None and (current is None or value < current):  # the same one whatever the row order
+            setattr(c, field_name, value)
     return [out[k] for k in sorted(out)]
 
 

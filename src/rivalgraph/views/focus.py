@@ -21,7 +21,7 @@ from itertools import chain
 from rdflib import URIRef
 
 from ..vocab import ID, local_id
-from .data import FocusedData, GraphData
+from .data import CHUNK, FocusedData, GraphData
 from .graphs import EGO_LIMIT, folded_links, raw_links
 from .text import is_nary
 
@@ -38,29 +38,48 @@ def ego_data(graph, entity: str, hops: int, limit: int = EGO_LIMIT, *,
     if entity not in part.data.entities:
         return None
     raw = is_nary(part.data.entities[entity])  # an order or evaluation itself: its parts, not folded
-    ring, seen = [entity], {entity}
+    ring, seen, walked = [entity], {entity}, set()
     for _ in range(hops):
-        adjacent = _read_ring(part, ring, raw)
         nxt = []
-        for cur in ring:  # the order graphs.ego walks in, so the same entities are chosen
-            for other in sorted(adjacent[cur]):
-                if other not in seen and len(seen) < limit:
-                    seen.add(other)
-                    nxt.append(other)
+        # A ring is read a chunk at a time, in the order graphs.ego walks it (so the
+        # same entities are chosen), and no further once the view is full.
+        for start in range(0, len(ring), CHUNK):
+            if len(seen) >= limit:
+                break
+            batch = ring[start:start + CHUNK]
+            adjacent = _read_ring(part, batch, raw)
+            walked.update(batch)
+            for cur in batch:
+                for other in sorted(adjacent[cur]):
+                    if other not in seen and len(seen) < limit:
+                        seen.add(other)
+                        nxt.append(other)
         ring = nxt
         if not ring:
             break
-    _read_outer_ring(part, ring, raw)
-    part.facts(seen | {e for e, ent in part.data.entities.items() if is_nary(ent)})
+    _read_outer_ring(part, sorted(seen - walked), raw)
+    part.facts(seen | _joining(part.data, seen, raw))
     return part.data
 
 
-def _read_outer_ring(part: FocusedData, ring: list[str], raw: bool) -> None:
-    """Read the links the outermost ring has with the entities already chosen.
+def _joining(data: GraphData, seen: set[str], raw: bool) -> set[str]:
+    """The orders, holdings and evaluations that join two chosen entities (their values label the link)."""
+    if raw:
+        return set()
+    parts: dict[str, set[str]] = defaultdict(set)
+    for c in data.edges:
+        if c.object in seen and is_nary(data.entities.get(c.subject)):
+            parts[c.subject].add(c.object)
+    return {node for node, ends in parts.items() if len(ends) > 1}
 
-    Its links to entities further out are not drawn, so its incoming links
-    and its neighbours' labels are not read: only its outgoing links, and
-    the orders, holdings and evaluations it takes part in, with their parts.
+
+def _read_outer_ring(part: FocusedData, ring: list[str], raw: bool) -> None:
+    """Read the links the chosen entities not walked from (the outermost) have among the chosen.
+
+    Their links to entities further out are not drawn, so their incoming
+    links and their neighbours' labels are not read: only their outgoing
+    links, and the orders, holdings and evaluations they take part in, with
+    their parts.
     """
     part.edges_from(ring)
     if not raw:
