@@ -148,3 +148,14 @@ def test_sparqlwrapper_reads_the_same_named_query(query_graph, query_endpoint):
     data = client.queryAndConvert()
     scores = [b["score"]["value"] for b in data["results"]["bindings"]]
     assert scores == [str(r[3]) for r in query_graph.query("leaderboard", {"benchmark": "MMLU"}).rows]
+
+
+def test_an_ego_view_reads_the_same_from_an_endpoint(real_graph, real_endpoint):
+    from rivalgraph.views import graphs
+    from rivalgraph.views.focus import ego_data
+
+    remote = RivalGraph.open(endpoint=f"{real_endpoint}/query", timeout=30)
+    for entity, hops in [("SenseTime", 2), ("order-2023-china-A800", 1)]:
+        here = ego_data(real_graph, entity, hops)
+        assert here is not None, entity
+        assert graphs.ego(ego_data(remote, entity, hops), entity, hops) == graphs.ego(here, entity, hops)
