@@ -7,7 +7,7 @@ import pytest
 from rivalgraph.errors import QueryTimeout
 from rivalgraph.views import graphs
 from rivalgraph.views.data import load_graph_data
-from rivalgraph.views.focus import ego_data
+from rivalgraph.views.focus import ego_data, ego_part
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +22,29 @@ def test_every_ego_view_of_the_fixture_matches_the_whole_read(views_graph, whole
             assert graphs.ego(part, entity, hops) == graphs.ego(whole, entity, hops), (entity, hops)
 
 
-@pytest.mark.parametrize("limit", [2, 3, 5])
-def test_a_capped_ego_view_chooses_the_same_entities(views_graph, whole, limit):
-    for entity in ("BuyerCo", "NVIDIA", "order-1"):
-        part = ego_data(views_graph, entity, 2, limit=limit)
-        view = graphs.ego(part, entity, 2, limit=limit)
-        assert view == graphs.ego(whole, entity, 2, limit=limit)
-        assert len(view.nodes) <= limit
+def drawn(graph, entity, hops, limit):
+    part, truncated = ego_part(graph, entity, hops, limit)
+    return graphs.ego(part, entity, hops, limit=limit, truncated=truncated)
+
+
+@pytest.mark.parametrize("limit", [2, 3, 4, 5, 6])
+def test_a_capped_ego_view_chooses_the_same_entities_and_says_so(views_graph, whole, limit):
+    for entity in sorted(whole.entities):
+        for hops in (1, 2, 3):
+            view = drawn(views_graph, entity, hops, limit)
+            assert view == graphs.ego(whole, entity, hops, limit=limit), (entity, hops, limit)
+            assert len(view.nodes) <= limit
+
+
+def test_a_view_full_just_as_a_ring_ends_still_says_it_stopped(views_graph, whole):
+    links = graphs.folded_links(whole)
+    for entity in sorted(whole.entities):
+        first = graphs.ego(whole, entity, 1, links)
+        limit = len(first.nodes)  # full after one ring, with more beyond it
+        if graphs.ego(whole, entity, 2, links, limit=limit).note:
+            assert drawn(views_graph, entity, 2, limit).note == f"Stopped at {limit:,} entities."
+            return
+    pytest.fail("the fixture has no entity whose two-hop view stops just after its first ring")
 
 
 def test_only_the_neighbourhood_is_read(views_graph, whole):

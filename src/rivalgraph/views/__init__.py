@@ -27,7 +27,7 @@ def build_views(graph, out_dir: Path) -> list[Path]:
 def ego_view_html(graph, entity: str, hops: int = 2, *, timeout: float | None = None) -> str:
     """The ego view of ``entity`` (by id or any zh/en label), ``hops`` links out.
 
-    Reads only the entity's neighbourhood; ``timeout`` (seconds) bounds the whole view.
+    Reads only the entity's neighbourhood; ``timeout`` (seconds) bounds that reading.
     """
     from .site import ego_view_html as run
 

@@ -28,8 +28,16 @@ from .text import is_nary
 
 def ego_data(graph, entity: str, hops: int, limit: int = EGO_LIMIT, *,
              timeout: float | None = None) -> GraphData | None:
-    """The part of ``graph`` the ego view of ``entity`` (an id) draws; ``None`` when no such entity.
+    """The part of ``graph`` the ego view of ``entity`` (an id) draws; ``None`` when no such entity."""
+    found = ego_part(graph, entity, hops, limit, timeout=timeout)
+    return None if found is None else found[0]
 
+
+def ego_part(graph, entity: str, hops: int, limit: int = EGO_LIMIT, *,
+             timeout: float | None = None) -> tuple[GraphData, bool] | None:
+    """The part of ``graph`` the ego view of ``entity`` draws, and whether the view stops at ``limit``.
+
+    Pass the second to :func:`rivalgraph.views.graphs.ego` as ``truncated``.
     ``timeout`` (seconds) bounds all the reading together
     (:class:`~rivalgraph.errors.QueryTimeout` past it).
     """
@@ -38,28 +46,31 @@ def ego_data(graph, entity: str, hops: int, limit: int = EGO_LIMIT, *,
     if entity not in part.data.entities:
         return None
     raw = is_nary(part.data.entities[entity])  # an order or evaluation itself: its parts, not folded
-    ring, seen, walked = [entity], {entity}, set()
-    for _ in range(hops):
-        nxt = []
-        # A ring is read a chunk at a time, in the order graphs.ego walks it (so the
-        # same entities are chosen), and no further once the view is full.
-        for start in range(0, len(ring), CHUNK):
-            if len(seen) >= limit:
+    # The walk of graphs.ego, a chunk of its queue at a time (so the same entities
+    # are chosen): until the view is full and an entity it cannot take turns up.
+    depth, queue, start, walked, truncated = {entity: 0}, [entity], 0, set(), False
+    while start < len(queue) and not truncated:
+        batch = [n for n in queue[start:start + CHUNK] if depth[n] < hops]
+        if not batch:
+            break  # the queue is in order of depth
+        start += len(batch)
+        adjacent = _read_ring(part, batch, raw)
+        walked.update(batch)
+        for cur in batch:
+            for other in sorted(adjacent[cur]):
+                if other in depth:
+                    continue
+                if len(depth) >= limit:
+                    truncated = True
+                    break
+                depth[other] = depth[cur] + 1
+                queue.append(other)
+            if truncated:
                 break
-            batch = ring[start:start + CHUNK]
-            adjacent = _read_ring(part, batch, raw)
-            walked.update(batch)
-            for cur in batch:
-                for other in sorted(adjacent[cur]):
-                    if other not in seen and len(seen) < limit:
-                        seen.add(other)
-                        nxt.append(other)
-        ring = nxt
-        if not ring:
-            break
+    seen = set(depth)
     _read_outer_ring(part, sorted(seen - walked), raw)
     part.facts(seen | _joining(part.data, seen, raw))
-    return part.data
+    return part.data, truncated
 
 
 def _joining(data: GraphData, seen: set[str], raw: bool) -> set[str]:

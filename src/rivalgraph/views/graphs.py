@@ -224,8 +224,12 @@ def raw_links(data: GraphData) -> list[Link]:
 
 
 def ego(data: GraphData, entity: str, hops: int = 2, links: list[Link] | None = None,
-        limit: int = EGO_LIMIT) -> GraphView:
-    """An entity and everything within ``hops`` links of it (either direction)."""
+        limit: int = EGO_LIMIT, *, truncated: bool = False) -> GraphView:
+    """An entity and everything within ``hops`` links of it (either direction).
+
+    ``truncated`` says the view stopped at ``limit`` even when ``data`` (a part
+    of the graph, :mod:`rivalgraph.views.focus`) no longer shows why.
+    """
     e = data.entities[entity]
     if is_nary(e):
         links = raw_links(data)  # an order or evaluation itself: show its parts
@@ -237,7 +241,7 @@ def ego(data: GraphData, entity: str, hops: int = 2, links: list[Link] | None = 
         adj[l.target].add(l.source)
     seen = {entity: 0}
     queue = deque([entity])
-    truncated = False
+    stopped = truncated
     while queue:
         cur = queue.popleft()
         if seen[cur] >= hops:
@@ -245,11 +249,11 @@ def ego(data: GraphData, entity: str, hops: int = 2, links: list[Link] | None = 
         for nxt in sorted(adj[cur]):
             if nxt not in seen:
                 if len(seen) >= limit:
-                    truncated = True
+                    stopped = True
                     break
                 seen[nxt] = seen[cur] + 1
                 queue.append(nxt)
-    note = f"Stopped at {limit:,} entities." if truncated else ""
+    note = f"Stopped at {limit:,} entities." if stopped else ""
     return make_view(data, f"ego-{entity}", f"{e.display()}: {hops} hop{'s' if hops != 1 else ''} out",
                      f"{e.display()} and everything linked to it within {hops} step(s).", seen, links,
                      note=note, focus=entity)

@@ -99,10 +99,11 @@ def ego_view_html(graph, entity: str, hops: int = 2, *, timeout: float | None = 
     if hops < 1:
         raise ParameterError(f"hops must be at least 1, not {hops}")
     eid = local_id(str(graph.resolve(entity)))
-    data = focus.ego_data(graph, eid, hops, timeout=timeout)
-    if data is None:
+    found = focus.ego_part(graph, eid, hops, timeout=timeout)
+    if found is None:
         raise UnknownEntity(f"{entity!r} is not an entity the views can draw")
-    return render.graph_html(graphs.ego(data, eid, hops), nav=nav())
+    data, truncated = found
+    return render.graph_html(graphs.ego(data, eid, hops, truncated=truncated), nav=nav())
 
 
 def query_view_html(graph, query: str, params: dict | None = None) -> str:
