@@ -103,6 +103,7 @@ def run_oxigraph(store: ox.Store, sparql: str, convert, *, max_rows: int | None 
     union of all graphs, unless ``default_graphs`` (IRIs) name the graphs to
     merge instead; ``named_graphs`` limit what ``GRAPH`` sees.
     """
+    convert = _memo(convert)  # each distinct term once, as in to_result
     options: dict = {"prefixes": dict(prefixes) if prefixes else None}
     default_graphs, named_graphs = list(default_graphs), list(named_graphs)
     if default_graphs:

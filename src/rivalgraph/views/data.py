@@ -187,7 +187,8 @@ def _run(graph, name: str):
 
 
 #: How many entities one focused query binds: the engine joins from a short
-#: VALUES list fast, and slows down more than linearly on a long one.
+#: VALUES list fast; with thousands in one list the full view queries slowed
+#: down more than linearly.
 CHUNK = 250
 
 

@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from ..vocab import ID, local_id
 from .data import CHUNK, FocusedData, GraphData
-from .graphs import EGO_LIMIT, folded_links, raw_links
+from .graphs import EGO_LIMIT, adjacency, folded_links, raw_links
 from .text import is_nary
 
 
@@ -110,18 +110,13 @@ def _read_ring(part: FocusedData, ring: list[str], raw: bool) -> dict[str, set[s
         nary = {c.object for c in out if is_nary(ents.get(c.object))}
         nary |= {c.subject for c in into if is_nary(ents.get(c.subject))}
         part.entities({c.object for c in part.edges_from(nary)})
-    links = raw_links(part.data) if raw else folded_links(part.data)
-    adjacent: dict[str, set[str]] = defaultdict(set)
-    for link in links:
-        adjacent[link.source].add(link.target)
-        adjacent[link.target].add(link.source)
-    return adjacent
+    return adjacency(raw_links(part.data) if raw else folded_links(part.data))
 
 
-def entity_data(graph, result, *, timeout: float | None = None) -> GraphData:
+def entity_data(graph, result) -> GraphData:
     """The entities a query result names (labels, classes), for drawing the result."""
     terms = chain.from_iterable(result.triples) if result.kind == "graph" else chain.from_iterable(result.rows)
     ids = {local_id(str(t)) for t in terms if isinstance(t, URIRef) and str(t).startswith(str(ID))}
-    part = FocusedData(graph, timeout)
+    part = FocusedData(graph)
     part.entities(ids)
     return part.data

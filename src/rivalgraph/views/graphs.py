@@ -223,6 +223,15 @@ def raw_links(data: GraphData) -> list[Link]:
     return [links[k] for k in sorted(links)]
 
 
+def adjacency(links: list[Link]) -> dict[str, set[str]]:
+    """Each entity's neighbours over ``links``, either direction."""
+    adj: dict[str, set[str]] = defaultdict(set)
+    for link in links:
+        adj[link.source].add(link.target)
+        adj[link.target].add(link.source)
+    return adj
+
+
 def ego(data: GraphData, entity: str, hops: int = 2, links: list[Link] | None = None,
         limit: int = EGO_LIMIT, *, truncated: bool = False) -> GraphView:
     """An entity and everything within ``hops`` links of it (either direction).
@@ -235,10 +244,7 @@ def ego(data: GraphData, entity: str, hops: int = 2, links: list[Link] | None = 
         links = raw_links(data)  # an order or evaluation itself: show its parts
     elif links is None:
         links = folded_links(data)
-    adj: dict[str, set[str]] = defaultdict(set)
-    for l in links:
-        adj[l.source].add(l.target)
-        adj[l.target].add(l.source)
+    adj = adjacency(links)
     seen = {entity: 0}
     queue = deque([entity])
     stopped = truncated
